@@ -1,0 +1,120 @@
+// The one surface through which the kernel reaches privileged instructions (boot/cpu.asm) and
+// linker-provided addresses (boot/layout.asm). Nothing else in BareVisor declares an external
+// routine. Calls are direct (DirectPInvoke "barevisor") with no GC transition.
+using System.Runtime.InteropServices;
+using BareVisor.Core.Cpu;
+
+namespace BareVisor.Kernel.Arch
+{
+    internal static unsafe class Native
+    {
+        private const string Lib = "barevisor";
+
+        [DllImport(Lib, EntryPoint = "cpu_cpuid"), SuppressGCTransition]
+        internal static extern void Cpuid(uint leaf, uint subleaf, CpuidResult* result);
+
+        [DllImport(Lib, EntryPoint = "cpu_rdmsr"), SuppressGCTransition]
+        internal static extern ulong ReadMsr(uint msr);
+
+        [DllImport(Lib, EntryPoint = "cpu_wrmsr"), SuppressGCTransition]
+        internal static extern void WriteMsr(uint msr, ulong value);
+
+        [DllImport(Lib, EntryPoint = "cpu_rdmsr_safe"), SuppressGCTransition]
+        internal static extern bool TryReadMsr(uint msr, ulong* value);
+
+        [DllImport(Lib, EntryPoint = "cpu_wrmsr_safe"), SuppressGCTransition]
+        internal static extern bool TryWriteMsr(uint msr, ulong value);
+
+        [DllImport(Lib, EntryPoint = "cpu_read_cr0"), SuppressGCTransition]
+        internal static extern ulong ReadCr0();
+
+        [DllImport(Lib, EntryPoint = "cpu_read_cr2"), SuppressGCTransition]
+        internal static extern ulong ReadCr2();
+
+        [DllImport(Lib, EntryPoint = "cpu_read_cr3"), SuppressGCTransition]
+        internal static extern ulong ReadCr3();
+
+        [DllImport(Lib, EntryPoint = "cpu_read_cr4"), SuppressGCTransition]
+        internal static extern ulong ReadCr4();
+
+        [DllImport(Lib, EntryPoint = "cpu_write_cr3"), SuppressGCTransition]
+        internal static extern void WriteCr3(ulong value);
+
+        [DllImport(Lib, EntryPoint = "cpu_in8"), SuppressGCTransition]
+        internal static extern byte In8(ushort port);
+
+        [DllImport(Lib, EntryPoint = "cpu_in16"), SuppressGCTransition]
+        internal static extern ushort In16(ushort port);
+
+        [DllImport(Lib, EntryPoint = "cpu_in32"), SuppressGCTransition]
+        internal static extern uint In32(ushort port);
+
+        [DllImport(Lib, EntryPoint = "cpu_out8"), SuppressGCTransition]
+        internal static extern void Out8(ushort port, byte value);
+
+        [DllImport(Lib, EntryPoint = "cpu_out16"), SuppressGCTransition]
+        internal static extern void Out16(ushort port, ushort value);
+
+        [DllImport(Lib, EntryPoint = "cpu_out32"), SuppressGCTransition]
+        internal static extern void Out32(ushort port, uint value);
+
+        [DllImport(Lib, EntryPoint = "cpu_rdtsc"), SuppressGCTransition]
+        internal static extern ulong ReadTsc();
+
+        [DllImport(Lib, EntryPoint = "cpu_lgdt"), SuppressGCTransition]
+        internal static extern void LoadGdt(void* pointer);
+
+        [DllImport(Lib, EntryPoint = "cpu_lidt"), SuppressGCTransition]
+        internal static extern void LoadIdt(void* pointer);
+
+        [DllImport(Lib, EntryPoint = "cpu_ltr"), SuppressGCTransition]
+        internal static extern void LoadTaskRegister(ushort selector);
+
+        [DllImport(Lib, EntryPoint = "cpu_load_segments"), SuppressGCTransition]
+        internal static extern void LoadSegments(ushort code, ushort data);
+
+        [DllImport(Lib, EntryPoint = "cpu_invlpg"), SuppressGCTransition]
+        internal static extern void InvalidatePage(ulong address);
+
+        [DllImport(Lib, EntryPoint = "cpu_pause"), SuppressGCTransition]
+        internal static extern void Pause();
+
+        [DllImport(Lib, EntryPoint = "cpu_halt_forever"), SuppressGCTransition]
+        internal static extern void HaltForever();
+
+        [DllImport(Lib, EntryPoint = "cpu_read_rbp"), SuppressGCTransition]
+        internal static extern ulong ReadRbp();
+
+        [DllImport(Lib, EntryPoint = "cpu_read_rsp"), SuppressGCTransition]
+        internal static extern ulong ReadRsp();
+
+        [DllImport(Lib, EntryPoint = "cpu_invalid_opcode"), SuppressGCTransition]
+        internal static extern void InvalidOpcode();
+
+        [DllImport(Lib, EntryPoint = "kernel_layout"), SuppressGCTransition]
+        internal static extern void GetKernelLayout(KernelLayout* layout);
+    }
+
+    // Addresses the linker script defines (linker/kernel.ld), filled in by boot/layout.asm.
+    internal struct KernelLayout
+    {
+        public ulong ImageStart;
+        public ulong ImageEnd;
+        public ulong TextStart;
+        public ulong TextEnd;
+        public ulong RodataStart;
+        public ulong DataStart;
+        public ulong BssStart;
+        public ulong BssEnd;
+        public ulong ModulesStart;
+        public ulong ModulesEnd;
+        public ulong SymbolsStart;
+        public ulong SymbolsEnd;
+        public ulong BootHeapStart;
+        public ulong BootHeapEnd;
+        public ulong EntryTsc;
+        public ulong IsrTable;
+        public ulong FaultFixupTable;
+        public ulong FaultFixupCount;
+    }
+}

@@ -1,0 +1,126 @@
+// The boot report: what BareVisor found on this machine, one fact per line, in the format the
+// README documents and the integration tests read. Runs at boot; allocates freely.
+using BareVisor.Core.Acpi;
+using BareVisor.Core.Boot;
+using BareVisor.Core.Cpu;
+using BareVisor.Core.Memory;
+using BareVisor.Core.Text;
+using BareVisor.Kernel.Arch;
+using BareVisor.Kernel.Console;
+using BareVisor.Kernel.Memory;
+using BareVisor.Kernel.Platform;
+
+namespace BareVisor.Kernel.Boot
+{
+    internal static unsafe class BootReport
+    {
+        internal static string Describe(BootInfo boot) =>
+            "boot: " + boot.Protocol + " from \"" + (boot.BootLoaderName ?? "unknown loader") + "\", command line \"" + (boot.CommandLine ?? "") + "\"";
+
+        internal static void Memory(BootInfo boot)
+        {
+            TextBuffer line = new TextBuffer(stackalloc char[160]);
+            line.Append("memory: ");
+            line.AppendDecimal(boot.UsableBytes);
+            line.Append(" bytes usable (");
+            line.AppendSize(boot.UsableBytes);
+            line.Append(") in ");
+            line.AppendDecimal((ulong)CountUsable(boot.MemoryMap));
+            line.Append(" regions; ");
+            line.AppendSize(PhysicalMemory.Allocator.FreePages * PhysicalPageAllocator.PageSize);
+            line.Append(" free for BareVisor after the kernel, boot data and ");
+            line.AppendDecimal((ulong)boot.Modules.Length);
+            line.Append(" modules");
+            Log.Info(line.Text);
+        }
+
+        internal static void Acpi(BootInfo boot)
+        {
+            IdentityMappedMemory memory = default;
+            HostPhysical rsdp = boot.Rsdp.Value != 0 ? boot.Rsdp : FindRsdpInBiosArea();
+            if (rsdp.Value == 0)
+            {
+                Log.Warning("acpi: no RSDP found; CPU count unknown, ACPI power-off unavailable");
+                return;
+            }
+            if (!AcpiParser.TryParse(ref memory, rsdp, out AcpiInfo acpi, out string error))
+            {
+                Log.Warning("acpi: tables rejected: " + error);
+                return;
+            }
+            foreach (string warning in acpi.Warnings)
+                Log.Warning("acpi: " + warning);
+            LogProcessors(acpi);
+            if (acpi.HasFadt && acpi.HasS5)
+                PowerOff.UseAcpi((ushort)acpi.Fadt.Pm1aControlBlock, (ushort)acpi.Fadt.Pm1bControlBlock, acpi.S5SleepTypeA, acpi.S5SleepTypeB);
+        }
+
+        private static void LogProcessors(AcpiInfo acpi)
+        {
+            TextBuffer line = new TextBuffer(stackalloc char[200]);
+            line.Append("acpi: ");
+            line.AppendDecimal((ulong)acpi.LocalApicIds.Length);
+            line.Append(acpi.LocalApicIds.Length == 1 ? " CPU, local APIC id" : " CPUs, local APIC ids");
+            foreach (uint id in acpi.LocalApicIds)
+            {
+                line.Append(' ');
+                line.AppendDecimal(id);
+            }
+            line.Append("; ");
+            line.AppendDecimal((ulong)acpi.IoApics.Length);
+            line.Append(" I/O APIC(s); tables from \"");
+            line.Append(acpi.OemId);
+            line.Append("\"");
+            Log.Info(line.Text);
+        }
+
+        // Multiboot1 loaders pass no RSDP: search where the BIOS may put it. The EBDA pointer lives
+        // in page 0, which stays unmapped, so the whole window the EBDA can occupy is searched.
+        private static HostPhysical FindRsdpInBiosArea()
+        {
+            const ulong EbdaWindow = 0x80000, BiosArea = 0xE0000;
+            HostPhysical found;
+            if (Rsdp.TryFind(new System.ReadOnlySpan<byte>((void*)EbdaWindow, 0x20000), new HostPhysical(EbdaWindow), out found))
+                return found;
+            if (Rsdp.TryFind(new System.ReadOnlySpan<byte>((void*)BiosArea, 0x20000), new HostPhysical(BiosArea), out found))
+                return found;
+            return default;
+        }
+
+        internal static void Virtualization()
+        {
+            X86Cpu cpu = default;
+            VirtualizationReport report = VirtualizationProbe.Probe(ref cpu);
+            VirtualizationLines.Cpu(report);
+            if (!report.VmxUsable)
+            {
+                SerialPort.WriteLine("BareVisor: VT-x not available: " + report.Reason);
+                return;
+            }
+            VirtualizationLines.Vmx(report);
+            Log.Info("vmx: running guests is not built yet; this build reports the machine and stops");
+        }
+
+        internal static void Complete(ulong entryTsc)
+        {
+            TextBuffer line = new TextBuffer(stackalloc char[120]);
+            line.Append("boot: report complete after ");
+            line.AppendDecimal(Native.ReadTsc() - entryTsc);
+            line.Append(" TSC ticks from kernel entry; heap ");
+            line.AppendSize(System.Runtime.RuntimeHost.HeapAllocatedBytes);
+            line.Append(" used");
+            Log.Info(line.Text);
+        }
+
+        private static int CountUsable(MemoryRegion[] map)
+        {
+            int count = 0;
+            foreach (MemoryRegion region in map)
+            {
+                if (region.Type == MemoryType.Usable)
+                    count++;
+            }
+            return count;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+// kmain: where boot/entry.asm hands over, in 64-bit mode on the boot stack, interrupts off.
+// Brings up the runtime, the console, descriptor tables, memory and paging, then reports the
+// machine (memory, CPUs, virtualization support) and powers off.
+using System.Runtime;
+using System.Runtime.InteropServices;
+using BareVisor.Core.Boot;
+using BareVisor.Core.Memory;
+using BareVisor.Kernel.Arch;
+using BareVisor.Kernel.Console;
+using BareVisor.Kernel.Diagnostics;
+using BareVisor.Kernel.Memory;
+using BareVisor.Kernel.Platform;
+
+namespace BareVisor.Kernel.Boot
+{
+    internal static unsafe class KernelMain
+    {
+        internal const string Version = "0.1.0";
+
+        [UnmanagedCallersOnly(EntryPoint = "kmain")]
+        private static void Main(uint magic, ulong info)
+        {
+            KernelLayout layout;
+            Native.GetKernelLayout(&layout);
+            SerialPort.Initialize();
+            RuntimeHost.Start((byte*)layout.BootHeapStart, (nuint)(layout.BootHeapEnd - layout.BootHeapStart),
+                (nint*)layout.ModulesStart, (nint*)layout.ModulesEnd, &Panic.UnhandledException);
+            SymbolTable.Initialize(layout);
+            InterruptDispatch.Initialize(layout);
+            Gdt.Initialize();
+            Idt.Initialize((ulong*)layout.IsrTable);
+            Clock.Initialize(layout.EntryTsc);
+            SerialPort.WriteLine("BareVisor " + Version + " on x86-64");
+
+            BootInfo boot = ParseBootInformation(magic, info);
+            CommandLine options = BootOptions.Apply(boot.CommandLine);
+            IdentityMappedMemory.UseMemoryMap(boot.MemoryMap);
+            PhysicalMemory.Initialize(boot, layout);
+            Native.WriteCr3(KernelPaging.Build(boot, layout).Value);
+
+            BootReport.Memory(boot);
+            BootReport.Acpi(boot);
+            BootReport.Virtualization();
+            SelfTest.Run(options);
+            BootReport.Complete(layout.EntryTsc);
+            PowerOff.Now(PowerOff.SuccessStatus);
+        }
+
+        private static BootInfo ParseBootInformation(uint magic, ulong info)
+        {
+            IdentityMappedMemory memory = default;
+            if (!BootInfoParser.TryParse(ref memory, magic, new HostPhysical(info), out BootInfo boot, out string error))
+                Panic.Fatal("boot information rejected: " + error);
+            Log.Info(BootReport.Describe(boot));
+            return boot;
+        }
+    }
+}

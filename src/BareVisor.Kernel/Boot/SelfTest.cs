@@ -1,0 +1,33 @@
+// Deliberate faults on request (command line `fault=...`), so tests can check that panic reports
+// name the right vector, address and symbol. Never triggered otherwise.
+using System;
+using System.Runtime.CompilerServices;
+using BareVisor.Core.Boot;
+using BareVisor.Kernel.Arch;
+using BareVisor.Kernel.Console;
+
+namespace BareVisor.Kernel.Boot
+{
+    internal static unsafe class SelfTest
+    {
+        internal static void Run(CommandLine options)
+        {
+            string fault = options.Get(BootOptions.Fault);
+            if (fault == null)
+                return;
+            Log.Info("selftest: deliberate fault '" + fault + "' requested on the command line");
+            if (fault == "pagefault")
+                TouchPageZero(null);
+            else if (fault == "invalid-opcode")
+                Native.InvalidOpcode();
+            else if (fault == "throw")
+                throw new InvalidOperationException("deliberate fault requested on the command line");
+            else
+                Log.Warning("selftest: unknown fault '" + fault + "'; expected pagefault, invalid-opcode or throw");
+        }
+
+        // Not inlined, so the compiler cannot see the pointer is null and replace the load.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int TouchPageZero(int* address) => *address;
+    }
+}

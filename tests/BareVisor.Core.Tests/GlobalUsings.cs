@@ -1,0 +1,2 @@
+// Host test code.
+global using Xunit;

@@ -1,0 +1,42 @@
+// Host side. The generated bochsrc keeps the settings EMULATORS.md found necessary for
+// headless, deterministic and strict runs.
+using BareVisor.Emulators;
+using Xunit;
+
+namespace BareVisor.IntegrationTests.Harness;
+
+public sealed class BochsConfigTests
+{
+    private static readonly BootSource Iso = BootSource.Iso("/nonexistent/barevisor.iso");
+
+    [Fact]
+    public void BiosRunIsHeadlessDeterministicAndStrict()
+    {
+        string rc = BochsLaunch.Config(new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = Iso, MemoryMiB = 128, Cpus = 2 });
+        Assert.Contains("display_library: rfb, options=\"timeout=0\"\n", rc);
+        Assert.Contains("megs: 128\n", rc);
+        Assert.Contains("romimage: file=/usr/share/bochs/BIOS-bochs-latest\n", rc);
+        Assert.Contains("cpu: model=corei7_skylake_x, count=2, ips=10000000, reset_on_triple_fault=0, ignore_bad_msrs=0\n", rc);
+        Assert.Contains("clock: sync=none, time0=local\n", rc);
+        Assert.Contains("com1: enabled=1, mode=file, dev=serial.log\n", rc);
+        Assert.Contains("port_e9_hack: enabled=1\n", rc);
+        Assert.Contains("log: bochs.log\n", rc);
+        Assert.Contains("panic: action=fatal\n", rc);
+        Assert.Contains("error: action=report\n", rc);
+    }
+
+    [Fact]
+    public void UefiRunLoadsOvmfAndToleratesItsMsrReads()
+    {
+        string rc = BochsLaunch.Config(new EmulatorRun { Emulator = EmulatorKind.Bochs, Firmware = Firmware.Uefi, Boot = Iso });
+        Assert.Contains("romimage: file=/usr/share/ovmf/OVMF.fd\n", rc);
+        Assert.Contains("ignore_bad_msrs=1\n", rc);
+    }
+
+    [Fact]
+    public void TerminalRunConnectsCom1ToTheTty()
+    {
+        string rc = BochsLaunch.Config(new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = Iso, Serial = SerialConsole.Terminal });
+        Assert.Contains("com1: enabled=1, mode=term, dev=/dev/tty\n", rc);
+    }
+}

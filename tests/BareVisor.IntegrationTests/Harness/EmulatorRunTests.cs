@@ -1,0 +1,31 @@
+// Host side. Combinations no emulator can run are refused before anything starts.
+using System;
+using System.IO;
+using BareVisor.Emulators;
+using Xunit;
+
+namespace BareVisor.IntegrationTests.Harness;
+
+public sealed class EmulatorRunTests
+{
+    [Fact]
+    public void BochsCannotBootAKernelElf()
+    {
+        var run = new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = BootSource.Kernel("/nonexistent/barevisor.elf") };
+        Assert.Contains("Bochs boots only an ISO", Assert.Throws<ArgumentException>(run.Validate).Message);
+    }
+
+    [Fact]
+    public void TheMultibootLoaderNeedsBios()
+    {
+        var run = new EmulatorRun { Firmware = Firmware.Uefi, Boot = BootSource.Kernel("/nonexistent/barevisor.elf") };
+        Assert.Contains("BIOS firmware only", Assert.Throws<ArgumentException>(run.Validate).Message);
+    }
+
+    [Fact]
+    public void AMissingImageIsNamed()
+    {
+        var run = new EmulatorRun { Boot = BootSource.Iso("/nonexistent/barevisor.iso") };
+        Assert.Contains("/nonexistent/barevisor.iso", Assert.Throws<FileNotFoundException>(run.Validate).Message);
+    }
+}

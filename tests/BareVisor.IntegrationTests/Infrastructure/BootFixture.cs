@@ -1,0 +1,30 @@
+// Host side. Boots the kernel once per test class (xunit class fixture) so each [Fact] checks
+// one part of the same run. A run whose checks all passed deletes its directory; a failed one
+// keeps serial.log, the emulator log and the config under artifacts/test-runs.
+using System.Threading.Tasks;
+using BareVisor.Emulators;
+using Xunit;
+
+namespace BareVisor.IntegrationTests.Infrastructure;
+
+public abstract class BootFixture : IAsyncLifetime
+{
+    public KernelOutput Output { get; private set; }
+
+    /// <summary>The run to make; may throw when an artifact is missing (every test then fails).</summary>
+    protected abstract EmulatorRun CreateRun(Repository repository);
+
+    public async Task InitializeAsync()
+    {
+        var repository = Repository.Locate();
+        EmulatorRun run = CreateRun(repository) with { RunsDirectory = repository.TestRuns };
+        Output = new KernelOutput(await EmulatorSession.RunAsync(run));
+    }
+
+    public Task DisposeAsync()
+    {
+        if (Output != null && !Output.HadFailure)
+            Output.Result.DeleteRunDirectory();
+        return Task.CompletedTask;
+    }
+}

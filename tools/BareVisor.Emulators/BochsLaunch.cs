@@ -1,0 +1,70 @@
+// Host side. Writes the per-run bochsrc (values with commas break Bochs's environment-variable
+// expansion, so nothing is passed through the environment) and the debugger script that
+// starts the simulation. Files are named relative to the run directory, Bochs's working
+// directory, because bochsrc values are comma-separated.
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace BareVisor.Emulators;
+
+internal static class BochsLaunch
+{
+    public static LaunchPlan Prepare(EmulatorRun run, string runDirectory)
+    {
+        string bochs = HostFiles.Require(HostFiles.Bochs, "bochs");
+        HostFiles.Require(HostFiles.VgaBios, "vgabios");
+        HostFiles.Require(run.Firmware == Firmware.Uefi ? HostFiles.BochsOvmf : HostFiles.BochsBios,
+                          run.Firmware == Firmware.Uefi ? "ovmf" : "bochsbios");
+
+        File.CreateSymbolicLink(Path.Combine(runDirectory, "boot.iso"), run.Boot.IsoPath);
+        File.WriteAllText(Path.Combine(runDirectory, "bochsrc"), Config(run));
+        // Debian's Bochs is built with its debugger, which stops at a prompt: "c" continues.
+        File.WriteAllText(Path.Combine(runDirectory, "debugger.rc"), "c\n");
+
+        var args = new List<string> { "-q", "-f", "bochsrc", "-rc", "debugger.rc" };
+        args.AddRange(run.ExtraArgs);
+        return new LaunchPlan(bochs, args, "serial.log", "bochs.log", ["boot.iso"])
+        {
+            UsesTerminal = run.Serial == SerialConsole.Terminal,
+        };
+    }
+
+    /// <summary>The bochsrc text for <paramref name="run"/>.</summary>
+    public static string Config(EmulatorRun run)
+    {
+        bool uefi = run.Firmware == Firmware.Uefi;
+        // OVMF reads MSR 0x17, which Bochs does not implement; for the BIOS keep unknown MSRs
+        // faulting so they cannot hide a kernel bug by reading as 0.
+        int ignoreBadMsrs = uefi ? 1 : 0;
+        string com1 = run.Serial == SerialConsole.Terminal
+            ? "com1: enabled=1, mode=term, dev=/dev/tty"
+            : "com1: enabled=1, mode=file, dev=serial.log";
+        string[] lines =
+        [
+            "config_interface: textconfig",
+            // Debian's Bochs has no nogui library; rfb without a wait is headless and picks a free port.
+            "display_library: rfb, options=\"timeout=0\"",
+            $"megs: {run.MemoryMiB}",
+            $"romimage: file={(uefi ? HostFiles.BochsOvmf : HostFiles.BochsBios)}",
+            $"vgaromimage: file={HostFiles.VgaBios}",
+            "ata0-master: type=cdrom, path=boot.iso, status=inserted",
+            "boot: cdrom",
+            $"cpu: model={run.BochsCpuModel}, count={run.Cpus}, ips=10000000, reset_on_triple_fault=0, ignore_bad_msrs={ignoreBadMsrs}",
+            // No synchronisation with the host clock: identical tick counts on every run.
+            "clock: sync=none, time0=local",
+            com1,
+            "port_e9_hack: enabled=1",
+            "mouse: enabled=0",
+            "speaker: enabled=0",
+            "sound: driver=dummy",
+            "log: bochs.log",
+            "panic: action=fatal",
+            // "report" is what makes Bochs name the failed VM-entry check in its log.
+            "error: action=report",
+            "info: action=report",
+            "debug: action=ignore",
+        ];
+        return string.Join('\n', lines.Append(""));
+    }
+}

@@ -1,0 +1,72 @@
+// Host side. What one emulator session left behind: the serial console, the emulator's log,
+// and how and when it ended; plus the failure report tests attach to their assertions.
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace BareVisor.Emulators;
+
+public sealed class EmulatorResult
+{
+    public EmulatorRun Run { get; init; }
+
+    /// <summary>The command that was started, ready to paste into a shell (from the run directory).</summary>
+    public string CommandLine { get; init; }
+
+    /// <summary>Holds bochsrc/command.txt, serial.log, the emulator log and console.log.</summary>
+    public string RunDirectory { get; init; }
+
+    /// <summary>Raw COM1 text (GRUB's escapes and CRs included).</summary>
+    public string SerialRaw { get; init; }
+
+    /// <summary>bochs.log for Bochs, qemu.log (-d cpu_reset) for QEMU.</summary>
+    public string EmulatorLog { get; init; }
+
+    /// <summary>The emulator's stdout and stderr (Bochs's port 0xE9 output lands here).</summary>
+    public string ConsoleText { get; init; }
+
+    /// <summary>The exit status of the emulator (through timeout), or null when it was killed.</summary>
+    public int? ExitCode { get; init; }
+
+    public RunEnd End { get; init; }
+
+    public TimeSpan WallTime { get; init; }
+
+    public bool TimedOut => End == RunEnd.TimedOut;
+
+    /// <summary>COM1 output as clean lines: no escapes, CRs or "[ seconds] level" prefixes.</summary>
+    public IReadOnlyList<string> SerialLines => SerialText.Lines(SerialRaw);
+
+    /// <summary>True when the last serial line is the kernel's power-off line.</summary>
+    public bool EndedWithPowerOff => SerialLines.Count > 0 && SerialText.IsPowerOff(SerialLines[^1]);
+
+    public string EmulatorLogTail(int lines) => Tail(EmulatorLog, lines);
+
+    /// <summary>Everything a reader of a failed test needs to see without rerunning it.</summary>
+    public string Report(int logLines = 40)
+    {
+        var report = new StringBuilder();
+        report.Append(Run.Describe()).Append(": ").Append(End)
+              .Append(" after ").Append(WallTime.TotalSeconds.ToString("F1")).Append(" s")
+              .Append(", exit code ").Append(ExitCode?.ToString() ?? "none (killed)").Append('\n');
+        report.Append("run directory: ").Append(RunDirectory).Append('\n');
+        report.Append("command: ").Append(CommandLine).Append('\n');
+        report.Append("--- serial (COM1) ---\n").Append(SerialText.Printable(SerialRaw)).Append('\n');
+        report.Append($"--- emulator log, last {logLines} lines ---\n").Append(EmulatorLogTail(logLines)).Append('\n');
+        if (ConsoleText.Trim().Length != 0)
+            report.Append("--- emulator console, last 20 lines ---\n").Append(Tail(ConsoleText, 20)).Append('\n');
+        return report.ToString();
+    }
+
+    /// <summary>Removes the run directory; callers keep it when something failed.</summary>
+    public void DeleteRunDirectory()
+    {
+        if (Directory.Exists(RunDirectory))
+            Directory.Delete(RunDirectory, recursive: true);
+    }
+
+    private static string Tail(string text, int lines) =>
+        string.Join('\n', (text ?? "").TrimEnd().Split('\n').TakeLast(lines));
+}

@@ -1,0 +1,70 @@
+// Host side. The options of one emulator session; immutable, so a test can share one safely.
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace BareVisor.Emulators;
+
+/// <summary>Everything that describes one run of BareVisor in an emulator.</summary>
+public sealed record EmulatorRun
+{
+    public EmulatorKind Emulator { get; init; } = EmulatorKind.Qemu;
+
+    public Firmware Firmware { get; init; } = Firmware.Bios;
+
+    public BootSource Boot { get; init; }
+
+    public int MemoryMiB { get; init; } = 512;
+
+    public int Cpus { get; init; } = 1;
+
+    /// <summary>Wall-clock limit; <see cref="TimeSpan.Zero"/> means none (interactive runs only).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Appended to the emulator's command line: QEMU options, or bochsrc options (Bochs accepts
+    /// them after its flags, with the same syntax as in the file).
+    /// </summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = Array.Empty<string>();
+
+    /// <summary>Bochs CPU model; <c>tigerlake</c> is the one that also offers the monitor trap flag.</summary>
+    public string BochsCpuModel { get; init; } = "corei7_skylake_x";
+
+    public SerialConsole Serial { get; init; } = SerialConsole.File;
+
+    /// <summary>
+    /// A cleaned serial line (see <see cref="SerialText"/>) after which the run may end: the
+    /// emulator gets <see cref="StopGrace"/> to exit by itself, then it is killed.
+    /// </summary>
+    public Func<string, bool> StopAfterLine { get; init; } = SerialText.IsPowerOff;
+
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Receives serial text as it arrives (a developer's live view); may be null.</summary>
+    public Action<string> OnSerialText { get; init; }
+
+    /// <summary>Parent of the per-run directories that hold configs, copies and logs.</summary>
+    public string RunsDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "barevisor-runs");
+
+    /// <summary>Short text for reports: "Bochs Bios, ISO /x/barevisor.iso, 128 MiB, 2 CPUs".</summary>
+    public string Describe() =>
+        $"{Emulator} {Firmware}, {Boot}, {MemoryMiB} MiB, {Cpus} CPU{(Cpus == 1 ? "" : "s")}";
+
+    /// <summary>Rejects combinations no emulator can run, before anything is started.</summary>
+    public void Validate()
+    {
+        if (Boot == null)
+            throw new ArgumentException("EmulatorRun.Boot is required");
+        if (!Boot.IsIso && Emulator == EmulatorKind.Bochs)
+            throw new ArgumentException("Bochs boots only an ISO; QEMU's -kernel loader has no Bochs equivalent");
+        if (!Boot.IsIso && Firmware == Firmware.Uefi)
+            throw new ArgumentException("QEMU's -kernel Multiboot loader works with BIOS firmware only");
+        if (MemoryMiB < 16 || Cpus < 1)
+            throw new ArgumentException($"implausible machine: {MemoryMiB} MiB, {Cpus} CPUs");
+        if (Timeout < TimeSpan.Zero)
+            throw new ArgumentException("Timeout must not be negative");
+        string image = Boot.IsIso ? Boot.IsoPath : Boot.KernelPath;
+        if (!File.Exists(image))
+            throw new FileNotFoundException($"boot image not found: {image}", image);
+    }
+}

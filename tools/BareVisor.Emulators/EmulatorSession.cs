@@ -1,0 +1,100 @@
+// Host side. Runs one emulator session to its end: prepares the run directory, starts the
+// emulator under a wall-clock limit, follows COM1, stops the emulator once the stop line has
+// appeared, and gathers the logs into an EmulatorResult.
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace BareVisor.Emulators;
+
+public static class EmulatorSession
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    // Past timeout's own TERM and KILL: only reached if timeout itself misbehaves.
+    private static readonly TimeSpan BackstopSlack = TimeSpan.FromSeconds(SupervisedProcess.KillAfterSeconds + 5);
+
+    public static async Task<EmulatorResult> RunAsync(EmulatorRun run, CancellationToken cancel = default)
+    {
+        run.Validate();
+        string directory = RunDirectory.Create(run);
+        LaunchPlan plan = run.Emulator == EmulatorKind.Bochs
+            ? BochsLaunch.Prepare(run, directory)
+            : QemuLaunch.Prepare(run, directory);
+
+        var clock = Stopwatch.StartNew();
+        using var process = SupervisedProcess.Start(plan, directory, run.Timeout);
+        await File.WriteAllTextAsync(Path.Combine(directory, "command.txt"), process.CommandLine + "\n", CancellationToken.None);
+
+        var serial = new SerialFollower(Path.Combine(directory, plan.SerialPath));
+        RunEnd end = await Supervise(run, process, serial, clock, cancel);
+        await process.WaitForExitAsync();
+        clock.Stop();
+        string rest = serial.ReadNew();
+        if (rest.Length != 0)
+            run.OnSerialText?.Invoke(rest);
+
+        RunDirectory.RemoveTemporaryFiles(directory, plan);
+        string console = process.ConsoleText;
+        await File.WriteAllTextAsync(Path.Combine(directory, "console.log"), console, CancellationToken.None);
+        return new EmulatorResult
+        {
+            Run = run,
+            CommandLine = process.CommandLine,
+            RunDirectory = directory,
+            SerialRaw = serial.Text,
+            EmulatorLog = RunDirectory.ReadIfPresent(directory, plan.EmulatorLogPath),
+            ConsoleText = console,
+            ExitCode = end is RunEnd.Exited or RunEnd.TimedOut ? process.ExitCode : null,
+            End = end,
+            WallTime = clock.Elapsed,
+        };
+    }
+
+    private static async Task<RunEnd> Supervise(EmulatorRun run, SupervisedProcess process, SerialFollower serial,
+                                                Stopwatch clock, CancellationToken cancel)
+    {
+        TimeSpan backstop = run.Timeout == TimeSpan.Zero ? TimeSpan.MaxValue : run.Timeout + BackstopSlack;
+        while (!process.HasExited)
+        {
+            if (cancel.IsCancellationRequested)
+                return await Stop(process, TimeSpan.Zero, RunEnd.Cancelled);
+            if (clock.Elapsed > backstop)
+                return await Stop(process, TimeSpan.Zero, RunEnd.TimedOut);
+            if (SawStopLine(run, serial))
+                return await Stop(process, run.StopGrace, RunEnd.StoppedAfterLine);
+            await Task.Delay(PollInterval, CancellationToken.None);
+        }
+        return EndedByTimeout(run, process, clock) ? RunEnd.TimedOut : RunEnd.Exited;
+    }
+
+    private static bool SawStopLine(EmulatorRun run, SerialFollower serial)
+    {
+        string added = serial.ReadNew();
+        if (added.Length == 0)
+            return false;
+        run.OnSerialText?.Invoke(added);
+        foreach (string line in SerialText.Lines(serial.Text))
+            if (run.StopAfterLine(line))
+                return true;
+        return false;
+    }
+
+    /// <summary>Gives the emulator <paramref name="grace"/> to end by itself, then kills it.</summary>
+    private static async Task<RunEnd> Stop(SupervisedProcess process, TimeSpan grace, RunEnd reason)
+    {
+        if (grace > TimeSpan.Zero && await process.WaitForExitAsync(grace))
+            return RunEnd.Exited;
+        process.KillTree();
+        return reason;
+    }
+
+    // timeout exits 124 after its SIGTERM and 137 after its SIGKILL; no emulator exits with those
+    // by itself (isa-debug-exit statuses are odd, Bochs always returns 1), and the clock must agree.
+    private static bool EndedByTimeout(EmulatorRun run, SupervisedProcess process, Stopwatch clock) =>
+        run.Timeout > TimeSpan.Zero
+        && process.ExitCode is 124 or 137
+        && clock.Elapsed >= run.Timeout;
+}

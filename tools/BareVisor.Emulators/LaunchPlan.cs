@@ -1,0 +1,19 @@
+// Host side. The emulator-specific half of a run, handed to the generic process supervision.
+using System.Collections.Generic;
+
+namespace BareVisor.Emulators;
+
+/// <summary>How to start one emulator and where its output lands (paths inside the run directory).</summary>
+internal sealed record LaunchPlan(
+    string Program,
+    IReadOnlyList<string> Arguments,
+    string SerialPath,
+    string EmulatorLogPath,
+    IReadOnlyList<string> TemporaryFiles)
+{
+    /// <summary>The emulator talks to the developer's terminal, so it must stay in its foreground process group.</summary>
+    public bool UsesTerminal { get; init; }
+
+    /// <summary>The emulator's stdio is that terminal (QEMU mon:stdio); Bochs opens /dev/tty itself.</summary>
+    public bool InheritsStdio { get; init; }
+}
