@@ -76,7 +76,7 @@ namespace BareVisor.Core.Text
         }
 
         /// <summary>Lowercase hexadecimal without a prefix, zero-padded to at least minDigits (at most 16).</summary>
-        public void AppendHex(ulong value, int minDigits)
+        public void AppendHex(ulong value, int minDigits = 1)
         {
             Span<char> digits = stackalloc char[16];
             int count = 0;
@@ -92,7 +92,7 @@ namespace BareVisor.Core.Text
             AppendReversed(digits.Slice(0, count));
         }
 
-        public void AppendHexPrefixed(ulong value, int minDigits)
+        public void AppendHexPrefixed(ulong value, int minDigits = 1)
         {
             Append('0');
             Append('x');

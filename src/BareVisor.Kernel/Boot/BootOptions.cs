@@ -9,8 +9,9 @@ namespace BareVisor.Kernel.Boot
     {
         internal const string Fault = "fault";
         internal const string LogLevelOption = "loglevel";
+        internal const string SelfTest = "selftest";
 
-        private static readonly string[] s_known = { Fault, LogLevelOption };
+        private static readonly string[] s_known = { Fault, LogLevelOption, SelfTest };
 
         internal static CommandLine Apply(string text)
         {

@@ -10,6 +10,7 @@ using BareVisor.Kernel.Console;
 using BareVisor.Kernel.Diagnostics;
 using BareVisor.Kernel.Memory;
 using BareVisor.Kernel.Platform;
+using BareVisor.Kernel.SelfTest;
 
 namespace BareVisor.Kernel.Boot
 {
@@ -41,7 +42,7 @@ namespace BareVisor.Kernel.Boot
             BootReport.Memory(boot);
             BootReport.Acpi(boot);
             BootReport.Virtualization();
-            SelfTest.Run(options);
+            FaultInjection.Run(options);
             BootReport.Complete(layout.EntryTsc);
             PowerOff.Now(PowerOff.SuccessStatus);
         }

@@ -22,5 +22,16 @@ namespace System.Runtime
                 throw new InvalidCastException();
             return ref obj.GetRawData();
         }
+
+        // Unboxing null to Nullable<T> gives an empty value. Unboxing a value into Nullable<T>
+        // needs the value's offset inside Nullable<T>, which this runtime does not decode yet.
+        public static void RhUnboxNullable(ref byte data, MethodTable* type, object obj)
+        {
+            if (obj != null)
+                throw new NotSupportedException("unboxing a value to Nullable<T> is not supported");
+            uint size = type->BaseSize - (uint)(2 * sizeof(nint));
+            for (uint i = 0; i < size; i++)
+                Unsafe.Add(ref data, (nint)i) = 0;
+        }
     }
 }

@@ -26,8 +26,13 @@ namespace Internal.Runtime
             for (MethodTable* t = type; t != null && !t->IsParameterized; t = t->RelatedType)
             {
                 int vtableSlot = FindImplementation(t, iface, slot);
-                if (vtableSlot >= 0)
-                    return SlotTarget(type, vtableSlot);
+                if (vtableSlot < 0)
+                    continue;
+                // Virtual slots can be overridden further down: take the object's own vtable.
+                // Higher slots are non-virtual and live in the declaring type's sealed vtable.
+                if (vtableSlot < t->NumVtableSlots)
+                    return type->Vtable[vtableSlot];
+                return SealedSlotTarget(t, vtableSlot);
             }
             throw new NotSupportedException("interface method has no implementation (default interface methods are not supported)");
         }
@@ -69,10 +74,8 @@ namespace Internal.Runtime
             return (ushort*)RelativeTarget(field, *field);
         }
 
-        private static nint SlotTarget(MethodTable* type, int vtableSlot)
+        private static nint SealedSlotTarget(MethodTable* type, int vtableSlot)
         {
-            if (vtableSlot < type->NumVtableSlots)
-                return type->Vtable[vtableSlot];
             if ((type->Flags & HasSealedVirtualsFlag) == 0)
                 throw new NotSupportedException("interface implementation slot outside the vtable");
             int* field = OptionalFields(type) + 2;

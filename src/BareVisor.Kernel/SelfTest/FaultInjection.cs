@@ -4,14 +4,17 @@ using System;
 using System.Runtime.CompilerServices;
 using BareVisor.Core.Boot;
 using BareVisor.Kernel.Arch;
+using BareVisor.Kernel.Boot;
 using BareVisor.Kernel.Console;
 
-namespace BareVisor.Kernel.Boot
+namespace BareVisor.Kernel.SelfTest
 {
-    internal static unsafe class SelfTest
+    internal static unsafe class FaultInjection
     {
         internal static void Run(CommandLine options)
         {
+            if (options.Get(BootOptions.SelfTest) == "runtime")
+                RuntimeChecks.Run();
             string fault = options.Get(BootOptions.Fault);
             if (fault == null)
                 return;
