@@ -32,7 +32,7 @@ $Packages = [ordered]@{
     'xorriso' = 'xorriso'; 'mformat' = 'mtools'; '/usr/lib/grub/i386-pc/modinfo.sh' = 'grub-pc-bin'
     '/usr/lib/grub/x86_64-efi/modinfo.sh' = 'grub-efi-amd64-bin'; 'qemu-system-x86_64' = 'qemu-system-x86'
     '/usr/share/OVMF/OVMF_CODE_4M.fd' = 'ovmf'; 'bochs' = 'bochs'; '/usr/share/bochs/BIOS-bochs-latest' = 'bochsbios'
-    '/usr/share/vgabios/vgabios.bin' = 'vgabios'; '/usr/share/bochs/keymaps' = 'bochs-x'
+    '/usr/share/vgabios/vgabios.bin' = 'vgabios'; '/usr/lib/ipxe/qemu' = 'ipxe-qemu'
 }
 
 function Invoke-Checked([string] $What, [scriptblock] $Action) {

@@ -24,10 +24,7 @@ internal static class BochsLaunch
 
         var args = new List<string> { "-q", "-f", "bochsrc", "-rc", "debugger.rc" };
         args.AddRange(run.ExtraArgs);
-        return new LaunchPlan(bochs, args, "serial.log", "bochs.log", ["boot.iso"])
-        {
-            UsesTerminal = run.Serial == SerialConsole.Terminal,
-        };
+        return new LaunchPlan(bochs, args, "serial.log", "bochs.log", ["boot.iso"]);
     }
 
     /// <summary>The bochsrc text for <paramref name="run"/>.</summary>
@@ -37,9 +34,6 @@ internal static class BochsLaunch
         // OVMF reads MSR 0x17, which Bochs does not implement; for the BIOS keep unknown MSRs
         // faulting so they cannot hide a kernel bug by reading as 0.
         int ignoreBadMsrs = uefi ? 1 : 0;
-        string com1 = run.Serial == SerialConsole.Terminal
-            ? "com1: enabled=1, mode=term, dev=/dev/tty"
-            : "com1: enabled=1, mode=file, dev=serial.log";
         string[] lines =
         [
             "config_interface: textconfig",
@@ -53,7 +47,7 @@ internal static class BochsLaunch
             $"cpu: model={run.BochsCpuModel}, count={run.Cpus}, ips=10000000, reset_on_triple_fault=0, ignore_bad_msrs={ignoreBadMsrs}",
             // No synchronisation with the host clock: identical tick counts on every run.
             "clock: sync=none, time0=local",
-            com1,
+            "com1: enabled=1, mode=file, dev=serial.log",
             "port_e9_hack: enabled=1",
             "mouse: enabled=0",
             "speaker: enabled=0",

@@ -57,6 +57,8 @@ public sealed record EmulatorRun
             throw new ArgumentException("EmulatorRun.Boot is required");
         if (!Boot.IsIso && Emulator == EmulatorKind.Bochs)
             throw new ArgumentException("Bochs boots only an ISO; QEMU's -kernel loader has no Bochs equivalent");
+        if (Serial == SerialConsole.Terminal && Emulator == EmulatorKind.Bochs)
+            throw new ArgumentException("Bochs cannot own the terminal (its term mode disables Ctrl-C); follow the serial file with OnSerialText");
         if (!Boot.IsIso && Firmware == Firmware.Uefi)
             throw new ArgumentException("QEMU's -kernel Multiboot loader works with BIOS firmware only");
         if (MemoryMiB < 16 || Cpus < 1)

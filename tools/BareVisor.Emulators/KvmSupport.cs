@@ -7,19 +7,22 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace BareVisor.Emulators;
 
 public sealed record KvmSupport(bool Usable, string Reason)
 {
     private static readonly TimeSpan ProbeLimit = TimeSpan.FromSeconds(10);
-    private static readonly Lazy<KvmSupport> Cached = new(() => DetectAsync().GetAwaiter().GetResult(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    // Synchronous on purpose: callers ask from constructors and property getters, and blocking on
+    // an async probe there could deadlock under a single-threaded synchronisation context.
+    private static readonly Lazy<KvmSupport> Cached = new(Detect, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Detected once per process; every check after the first is free.</summary>
     public static KvmSupport Host => Cached.Value;
 
-    private static async Task<KvmSupport> DetectAsync()
+    private static KvmSupport Detect()
     {
         try
         {
@@ -33,7 +36,7 @@ public sealed record KvmSupport(bool Usable, string Reason)
             return new(false, "the host CPU does not offer VT-x (no vmx flag in /proc/cpuinfo)");
         if (HostFiles.FindOnPath(HostFiles.Qemu) == null)
             return new(false, $"{HostFiles.Qemu} is not installed");
-        return await ProbeGuestAsync();
+        return ProbeGuest();
     }
 
     private static bool CpuHasVmx() =>
@@ -41,7 +44,7 @@ public sealed record KvmSupport(bool Usable, string Reason)
             .Where(line => line.StartsWith("flags", StringComparison.Ordinal))
             .Any(line => line.Split(' ', '\t').Contains("vmx"));
 
-    private static async Task<KvmSupport> ProbeGuestAsync()
+    private static KvmSupport ProbeGuest()
     {
         DirectoryInfo directory = Directory.CreateTempSubdirectory("barevisor-kvm-probe-");
         try
@@ -56,11 +59,11 @@ public sealed record KvmSupport(bool Usable, string Reason)
             var banner = new SerialFollower(Path.Combine(directory.FullName, "probe.log"));
             while (!process.HasExited && !banner.Text.Contains("SeaBIOS"))
             {
-                await Task.Delay(50);
+                Thread.Sleep(PollInterval);
                 banner.ReadNew();
             }
             process.KillTree();
-            await process.WaitForExitAsync();
+            process.WaitForExit();
             banner.ReadNew();
             if (banner.Text.Contains("SeaBIOS"))
                 return new(true, "KVM with VT-x runs a guest");

@@ -11,9 +11,6 @@ internal sealed record LaunchPlan(
     string EmulatorLogPath,
     IReadOnlyList<string> TemporaryFiles)
 {
-    /// <summary>The emulator talks to the developer's terminal, so it must stay in its foreground process group.</summary>
-    public bool UsesTerminal { get; init; }
-
-    /// <summary>The emulator's stdio is that terminal (QEMU mon:stdio); Bochs opens /dev/tty itself.</summary>
-    public bool InheritsStdio { get; init; }
+    /// <summary>The emulator's stdio is the developer's terminal (QEMU mon:stdio).</summary>
+    public bool InheritsTerminal { get; init; }
 }

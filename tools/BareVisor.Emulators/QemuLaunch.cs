@@ -56,8 +56,7 @@ internal static class QemuLaunch
         args.AddRange(run.ExtraArgs);
         return new LaunchPlan(HostFiles.Qemu, args.ToList(), "serial.log", "qemu.log", temporary)
         {
-            UsesTerminal = run.Serial == SerialConsole.Terminal,
-            InheritsStdio = run.Serial == SerialConsole.Terminal,
+            InheritsTerminal = run.Serial == SerialConsole.Terminal,
         };
     }
 }

@@ -7,6 +7,10 @@ public enum SerialConsole
     /// <summary>A file in the run directory, polled by the harness (tests, CI).</summary>
     File,
 
-    /// <summary>The developer's terminal, for interactive runs (QEMU: mon:stdio; Bochs: /dev/tty).</summary>
+    /// <summary>
+    /// The developer's terminal through QEMU's mon:stdio (Ctrl-A X quits). QEMU only: Bochs's
+    /// term mode clears ISIG, so Ctrl-C reaches the guest and nothing can stop Bochs from the
+    /// keyboard; and a killed Bochs leaves the terminal raw.
+    /// </summary>
     Terminal,
 }

@@ -38,11 +38,12 @@ internal sealed class SupervisedProcess : IDisposable
     /// runs go into their own session (setsid) so terminal signals and job control never reach
     /// them, and their stdin is an immediately closed pipe (an unexpected Bochs debugger prompt
     /// reads EOF and quits instead of blocking). Terminal runs stay in the terminal's foreground
-    /// process group (timeout --foreground, no setsid) because the emulator reads the keyboard.
+    /// process group (timeout --foreground, no setsid) and inherit stdio: the emulator reads the
+    /// keyboard.
     /// </summary>
     public static SupervisedProcess Start(LaunchPlan plan, string workingDirectory, TimeSpan limit)
     {
-        bool redirect = !plan.InheritsStdio;
+        bool redirect = !plan.InheritsTerminal;
         var info = new ProcessStartInfo("timeout")
         {
             WorkingDirectory = workingDirectory,
@@ -51,12 +52,12 @@ internal sealed class SupervisedProcess : IDisposable
             RedirectStandardOutput = redirect,
             RedirectStandardError = redirect,
         };
-        if (plan.UsesTerminal)
+        if (plan.InheritsTerminal)
             info.ArgumentList.Add("--foreground");
         info.ArgumentList.Add($"--kill-after={KillAfterSeconds}");
         // A duration of 0 disables timeout's limit.
         info.ArgumentList.Add(Math.Ceiling(limit.TotalSeconds).ToString(CultureInfo.InvariantCulture));
-        if (!plan.UsesTerminal)
+        if (!plan.InheritsTerminal)
             info.ArgumentList.Add("setsid");
         info.ArgumentList.Add(plan.Program);
         foreach (string argument in plan.Arguments)
@@ -108,6 +109,9 @@ internal sealed class SupervisedProcess : IDisposable
 
     /// <summary>Waits for the process and for the last of its redirected output.</summary>
     public Task WaitForExitAsync() => process.WaitForExitAsync();
+
+    /// <summary>The blocking form of <see cref="WaitForExitAsync()"/>, for the KVM probe.</summary>
+    public void WaitForExit() => process.WaitForExit();
 
     public void Dispose() => process.Dispose();
 

@@ -1,5 +1,5 @@
 // Host side. The decisions BareVisor.Run makes about this machine: which emulator "auto" means,
-// where the repository is, and whether Bochs can own the terminal.
+// and where the repository is.
 using System;
 using System.IO;
 using BareVisor.Emulators;
@@ -37,19 +37,5 @@ internal static class Choice
             if (File.Exists(Path.Combine(dir.FullName, "BareVisor.sln")))
                 return dir.FullName;
         return null;
-    }
-
-    /// <summary>Bochs's term mode opens /dev/tty, which exists only with a controlling terminal.</summary>
-    public static bool HasControllingTerminal()
-    {
-        try
-        {
-            using var tty = new FileStream("/dev/tty", FileMode.Open, FileAccess.ReadWrite);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 }

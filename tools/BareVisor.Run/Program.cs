@@ -34,7 +34,9 @@ if (!File.Exists(iso))
     return 2;
 }
 
-bool terminal = emulator != EmulatorKind.Bochs || Choice.HasControllingTerminal();
+// QEMU owns the terminal (mon:stdio: keyboard input reaches the guest, Ctrl-A X quits). Bochs
+// writes COM1 to a file that is copied to stdout as it grows, so Ctrl-C still stops it.
+bool terminal = emulator != EmulatorKind.Bochs;
 var run = new EmulatorRun
 {
     Emulator = emulator.Value,
@@ -44,9 +46,8 @@ var run = new EmulatorRun
     Cpus = options.Cpus,
     Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
     Serial = terminal ? SerialConsole.Terminal : SerialConsole.File,
-    // Without a terminal for Bochs, COM1 goes to a file that is copied to stdout as it grows.
     OnSerialText = terminal ? null : text => Console.Out.Write(text),
-    RunsDirectory = Path.Combine(root ?? Path.GetTempPath(), root == null ? "barevisor-runs" : "artifacts/runs"),
+    RunsDirectory = root == null ? Path.Combine(Path.GetTempPath(), "barevisor-runs") : Path.Combine(root, "artifacts", "runs"),
 };
 Console.Error.WriteLine($"BareVisor.Run: {run.Describe()}");
 
@@ -63,5 +64,7 @@ return result.End switch
 {
     RunEnd.TimedOut => 124,
     RunEnd.Cancelled => 130,
+    // Bochs exits with 1 however it ends, so its status says nothing.
+    _ when emulator == EmulatorKind.Bochs => 0,
     _ => result.ExitCode ?? 0,
 };

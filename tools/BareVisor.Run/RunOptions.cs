@@ -19,6 +19,8 @@ internal sealed record RunOptions
           --cpus      default 2
           --timeout   wall-clock limit in seconds; default 0, no limit
         QEMU's console is mon:stdio (Ctrl-A X quits); Ctrl-C ends a Bochs run.
+        Exit status: QEMU's ((value << 1) | 1 after the kernel's isa-debug-exit power-off),
+        0 when Bochs ends, 124 at the time limit, 130 after Ctrl-C.
         """;
 
     public string Emulator { get; init; } = "auto";
@@ -41,6 +43,8 @@ internal sealed record RunOptions
                 options = options with { Help = true };
                 continue;
             }
+            if (name is not ("--emulator" or "--firmware" or "--iso" or "--memory" or "--cpus" or "--timeout"))
+                throw new ArgumentException($"unknown option {name}");
             string value = i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
             options = name switch
             {
@@ -49,8 +53,7 @@ internal sealed record RunOptions
                 "--iso" => options with { Iso = value },
                 "--memory" => options with { MemoryMiB = Number(name, value) },
                 "--cpus" => options with { Cpus = Number(name, value) },
-                "--timeout" => options with { TimeoutSeconds = Number(name, value) },
-                _ => throw new ArgumentException($"unknown option {name}"),
+                _ => options with { TimeoutSeconds = Number(name, value) },
             };
         }
         return options;

@@ -12,6 +12,8 @@ namespace BareVisor.Kernel.Arch
 
         private static ulong* s_idt;
 
+        internal static ulong Base => (ulong)s_idt;
+
         internal static void Initialize(ulong* stubs)
         {
             s_idt = (ulong*)KernelHeap.AllocateZeroed(Vectors * 16, 16);

@@ -91,6 +91,50 @@ namespace BareVisor.Kernel.Arch
         [DllImport(Lib, EntryPoint = "cpu_invalid_opcode"), SuppressGCTransition]
         internal static extern void InvalidOpcode();
 
+        [DllImport(Lib, EntryPoint = "cpu_write_cr0"), SuppressGCTransition]
+        internal static extern void WriteCr0(ulong value);
+
+        [DllImport(Lib, EntryPoint = "cpu_write_cr4"), SuppressGCTransition]
+        internal static extern void WriteCr4(ulong value);
+
+        [DllImport(Lib, EntryPoint = "cpu_xgetbv"), SuppressGCTransition]
+        internal static extern ulong ReadXcr(uint index);
+
+        [DllImport(Lib, EntryPoint = "cpu_xsetbv"), SuppressGCTransition]
+        internal static extern void WriteXcr(uint index, ulong value);
+
+        [DllImport(Lib, EntryPoint = "cpu_wbinvd"), SuppressGCTransition]
+        internal static extern void WriteBackAndInvalidateCaches();
+
+        // VMX instructions (boot/vmx.asm): 0 = VMsucceed, 1 = VMfailInvalid, 2 = VMfailValid.
+        [DllImport(Lib, EntryPoint = "vmx_on"), SuppressGCTransition]
+        internal static extern int VmxOn(ulong vmxonRegion);
+
+        [DllImport(Lib, EntryPoint = "vmx_off"), SuppressGCTransition]
+        internal static extern void VmxOff();
+
+        [DllImport(Lib, EntryPoint = "vmx_clear"), SuppressGCTransition]
+        internal static extern int VmClear(ulong vmcs);
+
+        [DllImport(Lib, EntryPoint = "vmx_ptrld"), SuppressGCTransition]
+        internal static extern int VmPtrLoad(ulong vmcs);
+
+        [DllImport(Lib, EntryPoint = "vmx_read"), SuppressGCTransition]
+        internal static extern int VmRead(ulong encoding, ulong* value);
+
+        [DllImport(Lib, EntryPoint = "vmx_write"), SuppressGCTransition]
+        internal static extern int VmWrite(ulong encoding, ulong value);
+
+        [DllImport(Lib, EntryPoint = "vmx_invept"), SuppressGCTransition]
+        internal static extern int InvEpt(ulong type, ulong* descriptor);
+
+        [DllImport(Lib, EntryPoint = "vmx_invvpid"), SuppressGCTransition]
+        internal static extern int InvVpid(ulong type, ulong* descriptor);
+
+        // Enters the guest (VMLAUNCH when launched is 0, else VMRESUME); 0 after a VM exit.
+        [DllImport(Lib, EntryPoint = "vmx_run"), SuppressGCTransition]
+        internal static extern int VmRun(void* guestRegisters, int launched);
+
         [DllImport(Lib, EntryPoint = "kernel_layout"), SuppressGCTransition]
         internal static extern void GetKernelLayout(KernelLayout* layout);
     }

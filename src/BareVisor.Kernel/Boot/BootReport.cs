@@ -87,7 +87,8 @@ namespace BareVisor.Kernel.Boot
             return default;
         }
 
-        internal static void Virtualization()
+        // The report's CPU and VT-x lines; the capabilities when VT-x can be used, else null.
+        internal static VirtualizationReport Virtualization()
         {
             X86Cpu cpu = default;
             VirtualizationReport report = VirtualizationProbe.Probe(ref cpu);
@@ -95,10 +96,10 @@ namespace BareVisor.Kernel.Boot
             if (!report.VmxUsable)
             {
                 SerialPort.WriteLine("BareVisor: VT-x not available: " + report.Reason);
-                return;
+                return null;
             }
             VirtualizationLines.Vmx(report);
-            Log.Info("vmx: running guests is not built yet; this build reports the machine and stops");
+            return report;
         }
 
         internal static void Complete(ulong entryTsc)

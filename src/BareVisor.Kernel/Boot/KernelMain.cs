@@ -4,6 +4,7 @@
 using System.Runtime;
 using System.Runtime.InteropServices;
 using BareVisor.Core.Boot;
+using BareVisor.Core.Cpu;
 using BareVisor.Core.Memory;
 using BareVisor.Kernel.Arch;
 using BareVisor.Kernel.Console;
@@ -11,6 +12,7 @@ using BareVisor.Kernel.Diagnostics;
 using BareVisor.Kernel.Memory;
 using BareVisor.Kernel.Platform;
 using BareVisor.Kernel.SelfTest;
+using BareVisor.Kernel.Vmx;
 
 namespace BareVisor.Kernel.Boot
 {
@@ -41,10 +43,30 @@ namespace BareVisor.Kernel.Boot
 
             BootReport.Memory(boot);
             BootReport.Acpi(boot);
-            BootReport.Virtualization();
+            GuestConfiguration.Report(boot);
+            VirtualizationReport vmx = BootReport.Virtualization();
             FaultInjection.Run(options);
+            RunGuests(boot, vmx);
             BootReport.Complete(layout.EntryTsc);
             PowerOff.Now(PowerOff.SuccessStatus);
+        }
+
+        private static void RunGuests(BootInfo boot, VirtualizationReport vmx)
+        {
+            int guests = GuestRunner.CountGuestModules(boot);
+            if (guests == 0)
+                return;
+            if (vmx == null)
+            {
+                Log.Error(BareVisor.Core.Text.Messages.WithDecimal("vm: ", (ulong)guests, " guest module(s) not started: VT-x not available"));
+                return;
+            }
+            if (!VmxRoot.TryEnter(vmx, out string error))
+            {
+                Log.Error("vmx: " + error + "; guests not started");
+                return;
+            }
+            GuestRunner.RunAll(boot, vmx);
         }
 
         private static BootInfo ParseBootInformation(uint magic, ulong info)

@@ -6,11 +6,18 @@ default rel
 section .text
 
 ; void* memset(void* destination (rdi), int value (esi), size_t length (rdx))
+; Quadwords for the bulk, bytes for the tail: emulators count each string iteration.
 global memset
 memset:
     mov     r8, rdi
-    mov     eax, esi
+    movzx   eax, sil
+    mov     r9, 0x0101010101010101
+    imul    rax, r9
     mov     rcx, rdx
+    shr     rcx, 3
+    rep stosq
+    mov     rcx, rdx
+    and     rcx, 7
     rep stosb
     mov     rax, r8
     ret
@@ -20,27 +27,29 @@ global memcpy
 memcpy:
     mov     rax, rdi
     mov     rcx, rdx
+    shr     rcx, 3
+    rep movsq
+    mov     rcx, rdx
+    and     rcx, 7
     rep movsb
     ret
 
-; void* memmove(...): like memcpy, copying backwards when the regions overlap that way.
+; void* memmove(...): like memcpy, copying backwards (bytewise) when the destination starts
+; inside the source.
 global memmove
 memmove:
-    mov     rax, rdi
-    mov     rcx, rdx
     cmp     rdi, rsi
-    jbe     .forward
+    jbe     memcpy
     lea     r8, [rsi + rdx]
     cmp     rdi, r8
-    jae     .forward
+    jae     memcpy
+    mov     rax, rdi
+    mov     rcx, rdx
     lea     rsi, [rsi + rdx - 1]
     lea     rdi, [rdi + rdx - 1]
     std
     rep movsb
     cld
-    ret
-.forward:
-    rep movsb
     ret
 
 ; Copies one object reference from [rsi] to [rdi] and advances both (ILC's contract for struct

@@ -73,20 +73,13 @@ namespace System
             return new ReadOnlySpan<T>(ref Unsafe.Add(ref _reference, start), length);
         }
 
+        // memmove: overlap-safe, and with no garbage collector even references copy as plain bytes.
         public void CopyTo(Span<T> destination)
         {
             if ((uint)_length > (uint)destination.Length)
                 throw new ArgumentException("destination too short");
-            // Overlap-safe: copy backwards when the destination starts inside the source.
-            nint offset = Unsafe.ByteOffset(ref _reference, ref destination._reference);
-            if (offset > 0 && offset < (nint)_length * Unsafe.SizeOf<T>())
-            {
-                for (int i = _length - 1; i >= 0; i--)
-                    Unsafe.Add(ref destination._reference, i) = Unsafe.Add(ref _reference, i);
-                return;
-            }
-            for (int i = 0; i < _length; i++)
-                Unsafe.Add(ref destination._reference, i) = Unsafe.Add(ref _reference, i);
+            SpanHelpers.Memmove(ref Unsafe.As<T, byte>(ref destination._reference), ref Unsafe.As<T, byte>(ref _reference),
+                (nuint)_length * (nuint)Unsafe.SizeOf<T>());
         }
 
         public T[] ToArray()

@@ -75,11 +75,18 @@ namespace System
 
         public void Fill(T value)
         {
+            if (Unsafe.SizeOf<T>() == 1)
+            {
+                SpanHelpers.Fill(ref Unsafe.As<T, byte>(ref _reference), Unsafe.As<T, byte>(ref value), (nuint)_length);
+                return;
+            }
             for (int i = 0; i < _length; i++)
                 Unsafe.Add(ref _reference, i) = value;
         }
 
-        public void Clear() => Fill(default);
+        // No garbage collector watches references, so clearing is a plain memset for any T.
+        public void Clear() =>
+            SpanHelpers.ClearWithoutReferences(ref Unsafe.As<T, byte>(ref _reference), (nuint)_length * (nuint)Unsafe.SizeOf<T>());
 
         public void CopyTo(Span<T> destination) => ((ReadOnlySpan<T>)this).CopyTo(destination);
 

@@ -32,11 +32,4 @@ public sealed class BochsConfigTests
         Assert.Contains("romimage: file=/usr/share/ovmf/OVMF.fd\n", rc);
         Assert.Contains("ignore_bad_msrs=1\n", rc);
     }
-
-    [Fact]
-    public void TerminalRunConnectsCom1ToTheTty()
-    {
-        string rc = BochsLaunch.Config(new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = Iso, Serial = SerialConsole.Terminal });
-        Assert.Contains("com1: enabled=1, mode=term, dev=/dev/tty\n", rc);
-    }
 }

@@ -16,6 +16,13 @@ public sealed class EmulatorRunTests
     }
 
     [Fact]
+    public void BochsNeverOwnsTheTerminal()
+    {
+        var run = new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = BootSource.Iso("/nonexistent/barevisor.iso"), Serial = SerialConsole.Terminal };
+        Assert.Contains("Bochs cannot own the terminal", Assert.Throws<ArgumentException>(run.Validate).Message);
+    }
+
+    [Fact]
     public void TheMultibootLoaderNeedsBios()
     {
         var run = new EmulatorRun { Firmware = Firmware.Uefi, Boot = BootSource.Kernel("/nonexistent/barevisor.elf") };

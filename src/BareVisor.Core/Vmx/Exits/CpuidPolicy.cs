@@ -1,0 +1,132 @@
+// What a guest learns from CPUID: the host's answers, minus what BareVisor does not virtualise
+// (VMX, SMX, monitor/mwait, performance monitoring, TSC deadline without an emulated APIC), plus
+// the hypervisor bit and BareVisor's own leaves, with topology of one vCPU and XSAVE sizes that
+// match the XCR0 bits the guest may enable. Pure logic; no allocation.
+using BareVisor.Core.Cpu;
+
+namespace BareVisor.Core.Vmx.Exits
+{
+    public static class CpuidPolicy
+    {
+        public const uint HypervisorBase = 0x40000000;
+        public const uint HypervisorMaxLeaf = 0x40000001;
+        public const uint HypercallVersion = 0x00010000;
+
+        // "BareVisor\0\0\0" as the three signature registers.
+        public const uint SignatureEbx = 0x65726142, SignatureEcx = 0x6F736956, SignatureEdx = 0x00000072;
+
+        // XCR0 components a guest may enable: x87, SSE, AVX.
+        public const ulong AllowedXcr0 = 0x7;
+
+        private const uint Leaf1EcxHidden = (1u << 3) | (1u << 5) | (1u << 6) | (1u << 15) | (1u << 24); // MONITOR, VMX, SMX, PDCM, TSC-deadline
+        private const uint Leaf1EcxHypervisor = 1u << 31;
+        private const uint Leaf1EcxOsxsave = 1u << 27;
+
+        public static CpuidResult Apply<TPlatform>(ref TPlatform platform, uint leaf, uint subleaf, ulong guestXcr0)
+            where TPlatform : struct, IGuestPlatform
+        {
+            if (leaf >= HypervisorBase && leaf <= 0x4FFFFFFF)
+                return HypervisorLeaf(leaf);
+            CpuidResult r = platform.HostCpuid(leaf, subleaf);
+            switch (leaf)
+            {
+                case 1:
+                    r.Ecx = (r.Ecx & ~Leaf1EcxHidden & ~Leaf1EcxOsxsave) | Leaf1EcxHypervisor;
+                    if ((guestXcr0 & 1) != 0 && (r.Ecx & (1u << 26)) != 0)
+                        r.Ecx |= Leaf1EcxOsxsave;
+                    r.Ebx = (r.Ebx & 0x0000FFFF) | (1u << 16);    // one logical processor, APIC id 0
+                    break;
+                case 4:
+                    r.Eax &= 0x3FFF;                                // one core, one thread per cache
+                    break;
+                case 6:
+                    r = default;                                    // no thermal/power management
+                    break;
+                case 0xA:
+                    r = default;                                    // no performance monitoring
+                    break;
+                case 0xB:
+                case 0x1F:
+                    r = Topology(subleaf);
+                    break;
+                case 0xD:
+                    r = Xsave(ref platform, subleaf, guestXcr0, r);
+                    break;
+            }
+            return r;
+        }
+
+        private static CpuidResult HypervisorLeaf(uint leaf)
+        {
+            CpuidResult r = default;
+            if (leaf == HypervisorBase)
+            {
+                r.Eax = HypervisorMaxLeaf;
+                r.Ebx = SignatureEbx;
+                r.Ecx = SignatureEcx;
+                r.Edx = SignatureEdx;
+            }
+            else if (leaf == HypervisorMaxLeaf)
+            {
+                r.Eax = HypercallVersion;
+                r.Ebx = VmcallExit.Features;
+            }
+            return r;
+        }
+
+        // One vCPU: SMT level with one thread, core level with one core, x2APIC id 0.
+        private static CpuidResult Topology(uint subleaf)
+        {
+            CpuidResult r = default;
+            r.Ecx = subleaf & 0xFF;
+            if (subleaf == 0)
+            {
+                r.Ebx = 1;
+                r.Ecx |= 1u << 8;
+            }
+            else if (subleaf == 1)
+            {
+                r.Ebx = 1;
+                r.Ecx |= 2u << 8;
+            }
+            return r;
+        }
+
+        // Leaf 0xD: supported components limited to AllowedXcr0; sizes for the guest's XCR0.
+        private static CpuidResult Xsave<TPlatform>(ref TPlatform platform, uint subleaf, ulong guestXcr0, CpuidResult host)
+            where TPlatform : struct, IGuestPlatform
+        {
+            ulong supported = ((ulong)host.Edx << 32 | host.Eax) & AllowedXcr0;
+            if (subleaf == 0)
+            {
+                host.Eax = (uint)supported;
+                host.Edx = 0;
+                host.Ebx = XsaveSize(ref platform, guestXcr0 & supported);
+                host.Ecx = XsaveSize(ref platform, supported);
+                return host;
+            }
+            if (subleaf == 1)
+            {
+                host.Eax &= 1;                                      // XSAVEOPT only
+                host.Ebx = host.Ecx = host.Edx = 0;
+                return host;
+            }
+            return subleaf < 64 && (supported & (1UL << (int)subleaf)) != 0 ? host : default;
+        }
+
+        // The legacy area and header (576 bytes), then each enabled component's extent.
+        private static uint XsaveSize<TPlatform>(ref TPlatform platform, ulong components)
+            where TPlatform : struct, IGuestPlatform
+        {
+            uint size = 576;
+            for (uint i = 2; i < 64; i++)
+            {
+                if ((components & (1UL << (int)i)) == 0)
+                    continue;
+                CpuidResult component = platform.HostCpuid(0xD, i);
+                size = System.Math.Max(size, component.Ebx + component.Eax);
+            }
+            return size;
+        }
+    }
+}

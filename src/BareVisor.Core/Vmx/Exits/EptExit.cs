@@ -1,0 +1,29 @@
+// EPT violations: an access to guest-physical memory that is not RAM. A registered MMIO device
+// claims the page (future issue: instruction decoding for MMIO emulation); anything else stops
+// the guest with the address and the kind of access. EPT misconfigurations are BareVisor bugs in
+// its own tables and stop the guest with the address.
+using BareVisor.Core.Text;
+
+namespace BareVisor.Core.Vmx.Exits
+{
+    public static class EptExit
+    {
+        public static ExitAction HandleViolation<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            ulong address = vcpu.Vmcs.Read(VmcsField64.GuestPhysicalAddress);
+            EptViolationQualification q = new EptViolationQualification(vcpu.ExitQualification);
+            string access = q.Write ? "write" : q.Execute ? "execute" : "read";
+            return vcpu.Stop(Messages.WithHex("EPT violation at guest-physical ", address, " (" + access + "): no memory or device there"));
+        }
+
+        public static ExitAction HandleMisconfiguration<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            ulong address = vcpu.Vmcs.Read(VmcsField64.GuestPhysicalAddress);
+            return vcpu.Stop(Messages.WithHex("EPT misconfiguration at guest-physical ", address, " (a BareVisor bug in its EPT tables)"));
+        }
+    }
+}

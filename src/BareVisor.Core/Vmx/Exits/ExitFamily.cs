@@ -1,0 +1,28 @@
+// Exit families: each has one handler file. Pure data.
+namespace BareVisor.Core.Vmx.Exits
+{
+    public enum ExitFamily : byte
+    {
+        Unexpected,
+        Exception,
+        ExternalInterrupt,
+        InterruptWindow,
+        TripleFault,
+        InitOrSipi,
+        Cpuid,
+        Hlt,
+        Cache,
+        Rdtsc,
+        Vmcall,
+        VmxInstruction,
+        CrAccess,
+        Io,
+        Msr,
+        EptViolation,
+        EptMisconfiguration,
+        Xsetbv,
+        PreemptionTimer,
+        UndefinedInstruction,
+        EntryFailure,
+    }
+}

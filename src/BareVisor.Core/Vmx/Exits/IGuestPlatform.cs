@@ -1,0 +1,34 @@
+// What exit handlers need from the machine around a vCPU: real CPUID (filtered by policy), guest
+// memory, the console, time and the guest's port devices. The kernel implements it; tests fake
+// it. Runs in VMX root with interrupts off; implementations must not block.
+using System;
+using BareVisor.Core.Cpu;
+using BareVisor.Core.Memory;
+
+namespace BareVisor.Core.Vmx.Exits
+{
+    public interface IGuestPlatform
+    {
+        CpuidResult HostCpuid(uint leaf, uint subleaf);
+
+        ulong HostXcr0 { get; }
+
+        ulong ReadTsc();
+
+        // Copies guest-physical memory out; false when any part is not guest RAM.
+        bool TryReadGuestMemory(GuestPhysical address, Span<byte> destination);
+
+        // Copies into guest-physical memory; false when any part is not guest RAM.
+        bool TryWriteGuestMemory(GuestPhysical address, ReadOnlySpan<byte> source);
+
+        // Guest text (debug console, hypercall) for BareVisor's console, tagged with the guest.
+        void GuestOutput(ReadOnlySpan<byte> text);
+
+        // BareVisor's own diagnostics about this guest.
+        void Log(string message);
+
+        uint PortRead(ushort port, int size);
+
+        void PortWrite(ushort port, int size, uint value);
+    }
+}

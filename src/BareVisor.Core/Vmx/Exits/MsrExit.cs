@@ -1,0 +1,94 @@
+// RDMSR and WRMSR exits for the MSRs MsrPolicy emulates; any other MSR gets #GP, reported once.
+using BareVisor.Core.Text;
+
+namespace BareVisor.Core.Vmx.Exits
+{
+    public static class MsrExit
+    {
+        private const ulong ApicBaseDefault = 0xFEE00000 | (1UL << 11) | (1UL << 8);   // enabled, BSP
+        private const ulong FeatureControlLockedVmxOff = 1;
+        private const ulong MiscEnableDefault = 1 | (1UL << 11) | (1UL << 12);      // fast strings; no BTS, no PEBS
+        private const ulong EferLme = 1UL << 8, EferLma = 1UL << 10, EferNxe = 1UL << 11, EferSce = 1;
+
+        public static ExitAction Handle<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, bool write)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            ref GuestRegisters regs = ref vcpu.Regs;
+            uint msr = (uint)regs.Rcx;
+            ulong value = (regs.Rdx << 32) | (uint)regs.Rax;
+            bool handled = write ? TryWrite(ref vcpu, msr, value) : TryRead(ref vcpu, msr, out value);
+            if (!handled)
+            {
+                if (vcpu.ReportOnce(ReportedEvent.Msr, msr))
+                    vcpu.Platform.Log(Messages.WithHex("MSR ", msr, write ? " is not emulated (WRMSR): #GP injected" : " is not emulated (RDMSR): #GP injected"));
+                return vcpu.InjectException(ExceptionVectors.GeneralProtection, 0);
+            }
+            if (!write)
+            {
+                regs.Rax = (uint)value;
+                regs.Rdx = value >> 32;
+            }
+            vcpu.SkipInstruction();
+            return ExitAction.Resume;
+        }
+
+        private static bool TryRead<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, uint msr, out ulong value)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            value = 0;
+            switch (msr)
+            {
+                case MsrPolicy.Ia32Tsc: value = vcpu.Platform.ReadTsc(); return true;
+                case MsrPolicy.Ia32ApicBase: value = vcpu.Msrs.ApicBase; return true;
+                case MsrPolicy.Ia32FeatureControl: value = FeatureControlLockedVmxOff; return true;
+                case MsrPolicy.Ia32MiscEnable: value = MiscEnableDefault; return true;
+                case MsrPolicy.Ia32MtrrDefType: value = vcpu.Msrs.MtrrDefType; return true;
+                case MsrPolicy.Ia32Pat: value = vcpu.Vmcs.Read(VmcsField64.GuestIa32Pat); return true;
+                case MsrPolicy.Ia32Efer: value = vcpu.Vmcs.Read(VmcsField64.GuestIa32Efer); return true;
+                case MsrPolicy.Ia32BiosSignId:
+                case MsrPolicy.Ia32Mtrrcap:
+                case MsrPolicy.Ia32McgCap:
+                case MsrPolicy.Ia32McgStatus:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private static bool TryWrite<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, uint msr, ulong value)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            switch (msr)
+            {
+                case MsrPolicy.Ia32ApicBase: vcpu.Msrs.ApicBase = value; return true;
+                case MsrPolicy.Ia32MtrrDefType: vcpu.Msrs.MtrrDefType = value; return true;
+                case MsrPolicy.Ia32Pat: vcpu.Vmcs.Write(VmcsField64.GuestIa32Pat, value); return true;
+                case MsrPolicy.Ia32Efer: return TryWriteEfer(ref vcpu, value);
+                case MsrPolicy.Ia32Tsc:
+                case MsrPolicy.Ia32BiosSignId:
+                case MsrPolicy.Ia32MiscEnable:
+                case MsrPolicy.Ia32McgStatus:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        // LMA is the CPU's to set (with CR0.PG); keep the guest's value of it, refuse reserved bits.
+        private static bool TryWriteEfer<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, ulong value)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            if ((value & ~(EferSce | EferLme | EferLma | EferNxe)) != 0)
+                return false;
+            ulong current = vcpu.Vmcs.Read(VmcsField64.GuestIa32Efer);
+            vcpu.Vmcs.Write(VmcsField64.GuestIa32Efer, (value & ~EferLma) | (current & EferLma));
+            return true;
+        }
+
+        public static ulong ApicBaseAtReset => ApicBaseDefault;
+    }
+}

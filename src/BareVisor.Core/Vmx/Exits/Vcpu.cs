@@ -1,0 +1,68 @@
+// One virtual CPU as the exit handlers see it: its VMCS (through TVmcs, VMREAD/VMWRITE in the
+// kernel, a fake in tests), the registers the VMCS does not hold, its platform, exit counters
+// and why it stopped. Runs in VMX root with interrupts off; handlers must not allocate on the
+// hot paths (CPUID, I/O, VMCALL).
+using BareVisor.Core.Vmx;
+
+namespace BareVisor.Core.Vmx.Exits
+{
+    public unsafe struct Vcpu<TVmcs, TPlatform>
+        where TVmcs : struct, IVmcs
+        where TPlatform : struct, IGuestPlatform
+    {
+        public TVmcs Vmcs;
+        public TPlatform Platform;
+        public GuestRegisters* Registers;
+        public ExitCounters Counters;
+        public ReportedOnce Reported;
+        public GuestMsrs Msrs;
+
+        // The task-priority register a 64-bit guest reaches through CR8 (CR8 accesses exit).
+        public ulong Tpr;
+
+        // Set by the handler that returns ExitAction.StopGuest.
+        public string StopReason;
+
+        // The guest's XCR0, kept here because XSETBV exits write it and CPUID leaf 0xD reads it.
+        public ulong GuestXcr0;
+
+        public int RebootCount;
+        public bool RebootRequested;
+
+        public ref GuestRegisters Regs => ref *Registers;
+
+        public ulong Rip
+        {
+            get => Vmcs.Read(VmcsFieldNatural.GuestRip);
+            set => Vmcs.Write(VmcsFieldNatural.GuestRip, value);
+        }
+
+        public ulong Rflags => Vmcs.Read(VmcsFieldNatural.GuestRflags);
+
+        public ulong ExitQualification => Vmcs.Read(VmcsFieldNatural.ExitQualification);
+
+        // Moves past the instruction that caused the exit (its length is in the VMCS).
+        public void SkipInstruction() => Rip += Vmcs.Read(VmcsField32.VmExitInstructionLength);
+
+        public bool ReportOnce(ReportedEvent kind, uint id) => Reported.First(kind, id);
+
+        public ExitAction Stop(string reason)
+        {
+            StopReason = reason;
+            return ExitAction.StopGuest;
+        }
+
+        // Queues a hardware exception for the next VM entry. In real mode no error code is
+        // delivered (CR0.PE = 0 forbids it).
+        public ExitAction InjectException(byte vector, uint errorCode = 0)
+        {
+            bool protectedMode = (Vmcs.Read(VmcsFieldNatural.GuestCr0) & 1) != 0;
+            bool deliverErrorCode = protectedMode && ExceptionVectors.PushesErrorCode(vector);
+            Vmcs.Write(VmcsField32.VmEntryInterruptionInformationField,
+                InterruptionInformation.HardwareException(vector, deliverErrorCode).Value);
+            if (deliverErrorCode)
+                Vmcs.Write(VmcsField32.VmEntryExceptionErrorCode, errorCode);
+            return ExitAction.Resume;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+// The guest configuration: finds the boot module named "config" (docs/boot-media.md), parses it with
+// Core's GuestConfigParser and reports each VM, its errors and whether the boot modules it needs are
+// present. Runs once at boot, interrupts off; allocates freely. The file is untrusted input: every
+// problem is reported and refuses one VM (or all, for an unreadable module); nothing here panics.
+using BareVisor.Core.Boot;
+using BareVisor.Core.Config;
+using BareVisor.Core.Text;
+using BareVisor.Kernel.Console;
+using BareVisor.Kernel.Memory;
+
+namespace BareVisor.Kernel.Boot
+{
+    internal static class GuestConfiguration
+    {
+        private const int MaxErrorLines = 40;
+
+        internal static void Report(BootInfo boot)
+        {
+            int index = BootModuleNames.IndexOf(boot.Modules, BootModuleNames.Config);
+            if (index < 0)
+            {
+                Log.Info("config: no configuration module; no VMs to start");
+                return;
+            }
+            int count = BootModuleNames.Count(boot.Modules, BootModuleNames.Config);
+            if (count > 1)
+                Log.Warning(Messages.WithDecimal("config: ", (ulong)count, " modules are named \"config\"; using the first"));
+            if (!TryReadText(boot.Modules[index], out string text))
+                return;
+            GuestConfigResult result = GuestConfigParser.Parse(text);
+            Log.Info("config: " + result.Summary());
+            ReportErrors(result.Errors);
+            foreach (VmConfig vm in result.Vms)
+                ReportVm(vm, boot.Modules);
+        }
+
+        // A binary file given as the config has an error on nearly every line: show the first ones.
+        private static void ReportErrors(ConfigError[] errors)
+        {
+            for (int i = 0; i < errors.Length && i < MaxErrorLines; i++)
+                Log.Warning("config: " + errors[i].Describe());
+            if (errors.Length > MaxErrorLines)
+                Log.Warning(Messages.WithDecimal("config: ", (ulong)(errors.Length - MaxErrorLines), " more errors not shown"));
+        }
+
+        // The module's bytes as Latin-1 characters; the parser refuses anything that is not printable ASCII.
+        private static bool TryReadText(BootModule module, out string text)
+        {
+            text = null;
+            ulong length = module.Range.Length;
+            if (length > GuestConfigLimits.MaxFileBytes)
+            {
+                Log.Warning(Messages.WithDecimal("config: the configuration module is ", length,
+                    " bytes, over the 65536-byte limit; no VMs to start"));
+                return false;
+            }
+            IdentityMappedMemory memory = default;
+            System.ReadOnlySpan<byte> bytes = memory.Read(module.Range.Start, (int)length);
+            if (bytes.Length != (int)length)
+            {
+                Log.Warning(Messages.WithHex("config: the configuration module at ", module.Range.Start.Value,
+                    " is not readable; no VMs to start"));
+                return false;
+            }
+            text = Ascii.FromBytes(bytes);
+            return true;
+        }
+
+        private static void ReportVm(VmConfig vm, BootModule[] modules)
+        {
+            Log.Info("config: " + vm.Describe());
+            LogDetails(vm);
+            bool ready = CheckModule(vm, "kernel", vm.Kernel, modules);
+            if (vm.Initrd != null)
+                ready &= CheckModule(vm, "initrd", vm.Initrd, modules);
+            if (ready)
+                Log.Info("config: vm " + vm.Name + " ready; guests cannot run yet in this build");
+        }
+
+        private static void LogDetails(VmConfig vm)
+        {
+            TextBuffer line = new TextBuffer(stackalloc char[2200]);
+            line.Append("config: vm ");
+            line.Append(vm.Name);
+            line.Append(": devices ");
+            line.Append(VirtualDeviceNames.Describe(vm.Devices));
+            line.Append("; cmdline \"");
+            line.Append(vm.CommandLine);
+            line.Append('"');
+            Log.Info(line.Text);
+        }
+
+        // A guest file travels as a boot module named by its path in the configuration.
+        private static bool CheckModule(VmConfig vm, string role, string path, BootModule[] modules)
+        {
+            int index = BootModuleNames.IndexOf(modules, path);
+            ulong length = index < 0 ? 0 : modules[index].Range.Length;
+            TextBuffer line = new TextBuffer(stackalloc char[400]);
+            line.Append("config: vm ");
+            line.Append(vm.Name);
+            line.Append(": ");
+            line.Append(role);
+            line.Append(" module ");
+            line.Append(path);
+            if (index >= 0 && length != 0)
+            {
+                line.Append(" present, ");
+                line.AppendSize(length);
+                Log.Info(line.Text);
+                return true;
+            }
+            line.Append(index < 0 ? " missing" : " is empty");
+            line.Append("; vm ");
+            line.Append(vm.Name);
+            line.Append(" not started");
+            Log.Warning(line.Text);
+            return false;
+        }
+    }
+}

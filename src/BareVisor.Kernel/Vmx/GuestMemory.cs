@@ -1,0 +1,145 @@
+// A guest's RAM: host pages, mapped at guest-physical 0 upward through EPT with write-back memory
+// type, in 2 MiB chunks where the page allocator can give them (4 KiB otherwise). Every page
+// (RAM and EPT tables) is returned to the allocator when the guest is destroyed, and no page of
+// BareVisor's own is ever mapped. Built at guest set-up; the copy helpers run in VMX root.
+using System;
+using System.Collections.Generic;
+using BareVisor.Core.Memory;
+using BareVisor.Core.Paging;
+using BareVisor.Core.Vmx;
+using BareVisor.Kernel.Memory;
+
+namespace BareVisor.Kernel.Vmx
+{
+    internal sealed unsafe class GuestMemory
+    {
+        private const ulong PageSize = 4096;
+        private const ulong LargePage = 2UL << 20;
+
+        private readonly List<Chunk> _chunks = new List<Chunk>();
+        private readonly List<HostPhysical> _tablePages = new List<HostPhysical>();
+        private EptBuilder<TrackedTableMemory> _ept;
+
+        internal ulong Size { get; }
+
+        internal ulong Eptp { get; }
+
+        private GuestMemory(ulong size, ulong eptVpidCapabilities)
+        {
+            Size = size;
+            _ept = new EptBuilder<TrackedTableMemory>(new TrackedTableMemory(_tablePages));
+            _ept.UseCapabilities(new Ia32VmxEptVpidCap(eptVpidCapabilities));
+            for (ulong at = 0; at < size;)
+                at += AddChunk(at, size - at);
+            Eptp = _ept.Eptp(false);
+        }
+
+        internal static GuestMemory Create(ulong size, ulong eptVpidCapabilities) => new GuestMemory(size, eptVpidCapabilities);
+
+        private ulong AddChunk(ulong guestAddress, ulong remaining)
+        {
+            bool large = remaining >= LargePage && guestAddress % LargePage == 0;
+            ulong size = large ? LargePage : PageSize;
+            HostPhysical host;
+            if (!large || !PhysicalMemory.Allocator.TryAllocate(LargePage / PageSize, LargePage, out host))
+            {
+                size = PageSize;
+                host = PhysicalMemory.Allocator.AllocatePage();
+            }
+            new Span<byte>((void*)host.Value, (int)size).Clear();
+            if (!_ept.TryMap(new GuestPhysical(guestAddress), host, size, EptAccess.Read | EptAccess.Write | EptAccess.Execute, EptMemoryType.WriteBack))
+                Diagnostics.Panic.Fatal("EPT mapping of guest RAM refused (a BareVisor bug)");
+            _chunks.Add(new Chunk(guestAddress, host, size));
+            return size;
+        }
+
+        internal bool TryRead(GuestPhysical address, Span<byte> destination)
+        {
+            for (int done = 0; done < destination.Length;)
+            {
+                if (!TryFind(address.Value + (ulong)done, out byte* host, out ulong available))
+                    return false;
+                int step = (int)Math.Min((ulong)(destination.Length - done), available);
+                new ReadOnlySpan<byte>(host, step).CopyTo(destination.Slice(done, step));
+                done += step;
+            }
+            return true;
+        }
+
+        internal bool TryWrite(GuestPhysical address, ReadOnlySpan<byte> source)
+        {
+            for (int done = 0; done < source.Length;)
+            {
+                if (!TryFind(address.Value + (ulong)done, out byte* host, out ulong available))
+                    return false;
+                int step = (int)Math.Min((ulong)(source.Length - done), available);
+                source.Slice(done, step).CopyTo(new Span<byte>(host, step));
+                done += step;
+            }
+            return true;
+        }
+
+        private bool TryFind(ulong address, out byte* host, out ulong available)
+        {
+            foreach (Chunk chunk in _chunks)
+            {
+                if (address >= chunk.Guest && address < chunk.Guest + chunk.Size)
+                {
+                    host = (byte*)(chunk.Host.Value + (address - chunk.Guest));
+                    available = chunk.Guest + chunk.Size - address;
+                    return true;
+                }
+            }
+            host = null;
+            available = 0;
+            return false;
+        }
+
+        internal void Destroy()
+        {
+            foreach (Chunk chunk in _chunks)
+                PhysicalMemory.Allocator.Free(chunk.Host, chunk.Size / PageSize);
+            _chunks.Clear();
+            new TrackedTableMemory(_tablePages).FreeAll();
+        }
+
+        private readonly struct Chunk
+        {
+            public readonly ulong Guest;
+            public readonly HostPhysical Host;
+            public readonly ulong Size;
+
+            public Chunk(ulong guest, HostPhysical host, ulong size)
+            {
+                Guest = guest;
+                Host = host;
+                Size = size;
+            }
+        }
+    }
+
+    // EPT table pages from the page allocator, remembered so the guest's teardown returns them.
+    internal unsafe struct TrackedTableMemory : IPageTableMemory
+    {
+        private readonly List<HostPhysical> _pages;
+
+        internal TrackedTableMemory(List<HostPhysical> pages) => _pages = pages;
+
+        public HostPhysical AllocateTable()
+        {
+            HostPhysical page = PhysicalMemory.Allocator.AllocatePage();
+            new Span<byte>((void*)page.Value, 4096).Clear();
+            _pages.Add(page);
+            return page;
+        }
+
+        public Span<ulong> Table(HostPhysical table) => new Span<ulong>((void*)table.Value, 512);
+
+        internal void FreeAll()
+        {
+            foreach (HostPhysical page in _pages)
+                PhysicalMemory.Allocator.Free(page, 1);
+            _pages.Clear();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+// Runs the guests given as boot modules (`guest name=... mode=... memory=...`), one after another
+// on this CPU. Whatever one guest does, the next one still runs: a bad module is reported and
+// skipped, a stopped guest is torn down and its memory returned. Runs at boot in VMX root.
+using BareVisor.Core.Boot;
+using BareVisor.Core.Cpu;
+using BareVisor.Core.Guests;
+using BareVisor.Core.Vmx;
+using BareVisor.Core.Vmx.Exits;
+using BareVisor.Kernel.Console;
+
+namespace BareVisor.Kernel.Vmx
+{
+    internal static class GuestRunner
+    {
+        internal static int CountGuestModules(BootInfo boot)
+        {
+            int count = 0;
+            foreach (BootModule module in boot.Modules)
+            {
+                if (GuestModuleSpec.IsGuestModule(module.CommandLine))
+                    count++;
+            }
+            return count;
+        }
+
+        internal static void RunAll(BootInfo boot, VirtualizationReport caps)
+        {
+            ControlPlan plan = ControlPlan.For(caps);
+            if (plan.Error != null)
+            {
+                Log.Error("vmx: guests cannot run: " + plan.Error);
+                return;
+            }
+            foreach (BootModule module in boot.Modules)
+            {
+                if (!GuestModuleSpec.IsGuestModule(module.CommandLine))
+                    continue;
+                if (!GuestModuleSpec.TryParse(module.CommandLine, module.Range.Length, out GuestModuleSpec spec, out string error))
+                {
+                    Log.Error("vm: module \"" + module.CommandLine + "\" rejected: " + error);
+                    continue;
+                }
+                RunGuest(spec, module, plan);
+            }
+        }
+
+        private static void RunGuest(GuestModuleSpec spec, BootModule image, in ControlPlan plan)
+        {
+            for (int boot = 0; boot <= VmcallExit.MaxReboots; boot++)
+            {
+                Log.Info("vm " + spec.Name + ": starting (" + ModeName(spec.Mode) + " mode)");
+                VirtualMachine vm = VirtualMachine.Create(spec, image, plan);
+                string reason = vm.Run(out ExitCounters counters);
+                bool reboot = vm.RebootRequested && boot < VmcallExit.MaxReboots;
+                vm.Destroy();
+                Log.Info("vm " + spec.Name + ": stopped: " + reason);
+                Log.Info("vm " + spec.Name + ": exits: " + counters.Describe());
+                if (!reboot)
+                    return;
+            }
+        }
+
+        private static string ModeName(GuestStartMode mode) => mode switch
+        {
+            GuestStartMode.Real => "real",
+            GuestStartMode.Protected => "protected",
+            _ => "long",
+        };
+    }
+}

@@ -1,0 +1,82 @@
+// Core's IGuestPlatform for one guest on this machine: host CPUID and TSC, the guest's memory,
+// its port devices, and the serial console (guest text is tagged `guest <name>: `, BareVisor's
+// remarks `vm <name>: `). VMX root, interrupts off.
+using System;
+using BareVisor.Core.Cpu;
+using BareVisor.Core.Devices;
+using BareVisor.Core.Memory;
+using BareVisor.Core.Text;
+using BareVisor.Core.Vmx.Exits;
+using BareVisor.Kernel.Arch;
+using BareVisor.Kernel.Console;
+
+namespace BareVisor.Kernel.Vmx
+{
+    internal struct KernelGuestPlatform : IGuestPlatform
+    {
+        internal string Name;
+        internal GuestMemory Memory;
+        internal PortBus Ports;
+        internal ReportedOnce Reported;
+
+        public CpuidResult HostCpuid(uint leaf, uint subleaf)
+        {
+            X86Cpu cpu = default;
+            return cpu.Cpuid(leaf, subleaf);
+        }
+
+        public ulong HostXcr0 => (Native.ReadCr4() & (1UL << 18)) != 0 ? Native.ReadXcr(0) : 1;
+
+        public ulong ReadTsc() => Native.ReadTsc();
+
+        public bool TryReadGuestMemory(GuestPhysical address, Span<byte> destination) => Memory.TryRead(address, destination);
+
+        public bool TryWriteGuestMemory(GuestPhysical address, ReadOnlySpan<byte> source) => Memory.TryWrite(address, source);
+
+        public void GuestOutput(ReadOnlySpan<byte> text)
+        {
+            int start = 0;
+            for (int i = 0; i <= text.Length; i++)
+            {
+                if (i == text.Length || text[i] == (byte)'\n')
+                {
+                    if (i > start)
+                        WriteGuestLine(text.Slice(start, i - start));
+                    start = i + 1;
+                }
+            }
+        }
+
+        private void WriteGuestLine(ReadOnlySpan<byte> line)
+        {
+            TextBuffer text = new TextBuffer(stackalloc char[256]);
+            text.Append("guest ");
+            text.Append(Name);
+            text.Append(": ");
+            for (int i = 0; i < line.Length; i++)
+                text.Append(line[i] >= 0x20 && line[i] < 0x7F ? (char)line[i] : '.');
+            SerialPort.WriteLine(text.Text);
+        }
+
+        public void Log(string message) => Console.Log.Info("vm " + Name + ": " + message);
+
+        public uint PortRead(ushort port, int size)
+        {
+            if (!Ports.TryRead(port, size, out uint value))
+                ReportUnclaimed(port);
+            return value;
+        }
+
+        public void PortWrite(ushort port, int size, uint value)
+        {
+            if (!Ports.TryWrite(port, size, value))
+                ReportUnclaimed(port);
+        }
+
+        private void ReportUnclaimed(ushort port)
+        {
+            if (Reported.First(ReportedEvent.Port, port))
+                Log(Messages.WithHex("port ", port, " is not emulated: reads all ones, writes dropped (reported once)"));
+        }
+    }
+}

@@ -1,0 +1,143 @@
+// One guest: its VMCS, MSR and I/O bitmaps, memory under EPT, port devices and vCPU registers,
+// and the loop that enters it and handles its exits until it stops. Set-up allocates; the loop
+// runs in VMX root with interrupts off and allocates nothing on the common exits.
+using System;
+using BareVisor.Core.Boot;
+using BareVisor.Core.Devices;
+using BareVisor.Core.Guests;
+using BareVisor.Core.Memory;
+using BareVisor.Core.Text;
+using BareVisor.Core.Vmx;
+using BareVisor.Core.Vmx.Exits;
+using BareVisor.Kernel.Arch;
+using BareVisor.Kernel.Memory;
+
+namespace BareVisor.Kernel.Vmx
+{
+    internal sealed unsafe class VirtualMachine
+    {
+        private static ushort s_nextVpid = 1;
+
+        private readonly GuestModuleSpec _spec;
+        private readonly GuestMemory _memory;
+        private readonly HostPhysical _vmcs, _msrBitmap, _ioBitmapA, _ioBitmapB;
+        private readonly GuestRegisters* _registers;
+        private readonly PortBus _ports = new PortBus();
+        private readonly DebugConsole _console;
+        private KernelGuestPlatform _platform;
+
+        internal string Name => _spec.Name;
+
+        private VirtualMachine(GuestModuleSpec spec, GuestMemory memory)
+        {
+            _spec = spec;
+            _memory = memory;
+            _vmcs = VmxRoot.AllocateVmxRegion(VmxRoot.Capabilities.VmcsRevision);
+            _msrBitmap = AllocateFilled(0xFF);
+            _ioBitmapA = AllocateFilled(0xFF);
+            _ioBitmapB = AllocateFilled(0xFF);
+            _registers = (GuestRegisters*)KernelHeap.AllocateZeroed(sizeof(GuestRegisters), 64);
+            _registers->ResetFpu();
+            _platform = new KernelGuestPlatform { Name = spec.Name, Memory = memory, Ports = _ports, Reported = new ReportedOnce() };
+            KernelGuestPlatform platform = _platform;
+            _console = new DebugConsole((line, length) => platform.GuestOutput(new ReadOnlySpan<byte>(line, 0, length)));
+            _ports.TryClaim(DebugConsole.Port, 1, _console);
+            _ports.TryClaim(PostCodePort.Port, 1, new PostCodePort());
+            foreach (uint msr in MsrPolicy.PassThroughMsrs)
+                new MsrBitmap(Page(_msrBitmap)).PassThrough(msr);
+        }
+
+        internal static VirtualMachine Create(GuestModuleSpec spec, BootModule image, in ControlPlan plan)
+        {
+            GuestMemory memory = GuestMemory.Create(spec.MemoryBytes, VmxRoot.Capabilities.EptVpidCap);
+            VirtualMachine vm = new VirtualMachine(spec, memory);
+            IdentityMappedMemory host = default;
+            memory.TryWrite(new GuestPhysical(spec.LoadAddress), host.Read(image.Range.Start, (int)image.Range.Length));
+            ulong cr3 = spec.Mode == GuestStartMode.Long ? LongModePageTables.Build(memory) : 0;
+            vm.WriteVmcs(plan, cr3);
+            return vm;
+        }
+
+        private void WriteVmcs(in ControlPlan plan, ulong cr3)
+        {
+            Native.VmClear(_vmcs.Value);
+            Native.VmPtrLoad(_vmcs.Value);
+            HardwareVmcs vmcs = default;
+            vmcs.Write(VmcsField32.PinBasedVmExecutionControls, plan.PinBased);
+            vmcs.Write(VmcsField32.PrimaryProcessorBasedVmExecutionControls, plan.Primary);
+            vmcs.Write(VmcsField32.SecondaryProcessorBasedVmExecutionControls, plan.Secondary);
+            vmcs.Write(VmcsField32.PrimaryVmExitControls, plan.Exit);
+            uint entry = plan.Entry | (_spec.Mode == GuestStartMode.Long ? (uint)EntryControls.Ia32eModeGuest : 0);
+            vmcs.Write(VmcsField32.VmEntryControls, entry);
+            vmcs.Write(VmcsField32.ExceptionBitmap, 0);
+            vmcs.Write(VmcsField64.AddressOfMsrBitmaps, _msrBitmap.Value);
+            vmcs.Write(VmcsField64.AddressOfIoBitmapA, _ioBitmapA.Value);
+            vmcs.Write(VmcsField64.AddressOfIoBitmapB, _ioBitmapB.Value);
+            vmcs.Write(VmcsField64.EptPointer, _memory.Eptp);
+            if (plan.HasVpid)
+                vmcs.Write(VmcsField16.VirtualProcessorIdentifier, s_nextVpid++);
+            HostState.Write(ref vmcs);
+            ulong stack = _spec.LoadAddress;
+            GuestStartState.Apply(ref vmcs, _spec.Mode, _spec.LoadAddress, stack, cr3);
+        }
+
+        // Enters the guest until it stops; returns why.
+        internal string Run(out ExitCounters counters)
+        {
+            Vcpu<HardwareVmcs, KernelGuestPlatform> vcpu = default;
+            vcpu.Registers = _registers;
+            vcpu.Platform = _platform;
+            vcpu.Counters = ExitCounters.Create();
+            vcpu.Reported = _platform.Reported;
+            vcpu.Msrs.ApicBase = MsrExit.ApicBaseAtReset;
+            vcpu.GuestXcr0 = 1;
+            counters = vcpu.Counters;
+            ClearInheritedMsrs();
+            for (int launched = 0; ; launched = 1)
+            {
+                VmxRoot.LoadGuestXcr0(vcpu.GuestXcr0);
+                int status = Native.VmRun(_registers, launched);
+                if (status != 0)
+                    return EntryFailure.Describe(status, launched);
+                uint reason = vcpu.Vmcs.Read(VmcsField32.ExitReason);
+                if ((reason & 0x80000000u) != 0)
+                    return EntryFailure.DescribeExit(reason);
+                EventExit.ReinjectCutOffEvent(ref vcpu);
+                if (ExitDispatcher.Dispatch(ref vcpu, (ushort)reason) == ExitAction.StopGuest)
+                {
+                    _console.Flush();
+                    RebootRequested = vcpu.RebootRequested;
+                    return vcpu.StopReason;
+                }
+            }
+        }
+
+        internal bool RebootRequested { get; private set; }
+
+        // The SYSCALL and SWAPGS MSRs pass through; a guest must not see the previous guest's.
+        private static void ClearInheritedMsrs()
+        {
+            foreach (uint msr in MsrPolicy.ClearedAtGuestStart)
+                Native.TryWriteMsr(msr, 0);
+        }
+
+        internal void Destroy()
+        {
+            Native.VmClear(_vmcs.Value);
+            _memory.Destroy();
+            PhysicalMemory.Allocator.Free(_vmcs, 1);
+            PhysicalMemory.Allocator.Free(_msrBitmap, 1);
+            PhysicalMemory.Allocator.Free(_ioBitmapA, 1);
+            PhysicalMemory.Allocator.Free(_ioBitmapB, 1);
+        }
+
+        private static HostPhysical AllocateFilled(byte value)
+        {
+            HostPhysical page = PhysicalMemory.Allocator.AllocatePage();
+            Page(page).Fill(value);
+            return page;
+        }
+
+        private static Span<byte> Page(HostPhysical page) => new Span<byte>((void*)page.Value, 4096);
+    }
+}

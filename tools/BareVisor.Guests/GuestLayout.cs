@@ -1,0 +1,58 @@
+// Host side. Fixed guest-physical addresses a test guest uses besides its own image: slots the
+// DSL's checks and exception handlers share, a scratch buffer for checks, and the guest's own
+// descriptor tables. Real mode keeps everything below its image (0x7C00) and above the IVT; the
+// other modes use 512 KiB..540 KiB, clear of BareVisor's long-mode page tables (below 0x10000),
+// of the stack (below 0x100000) and of the image (from 0x100000).
+namespace BareVisor.Guests;
+
+public sealed record GuestLayout
+{
+    /// <summary>8 bytes: the value a CheckEqual observed, printed after its FAIL line.</summary>
+    public ulong Observed { get; init; }
+
+    /// <summary>1 byte: the vector of the last exception (0xFF = none since it was armed).</summary>
+    public ulong Vector { get; init; }
+
+    /// <summary>4 bytes: where an expected exception resumes (0 = an exception is unexpected).</summary>
+    public ulong Resume { get; init; }
+
+    /// <summary>10 bytes: the pseudo-descriptor LGDT/LIDT read.</summary>
+    public ulong DescriptorPointer { get; init; }
+
+    /// <summary>Start of <see cref="ScratchBytes"/> zeroed bytes that checks may use freely.</summary>
+    public ulong Scratch { get; init; }
+
+    public int ScratchBytes { get; init; }
+
+    /// <summary>The guest's GDT (protected and long mode; real mode has none).</summary>
+    public ulong Gdt { get; init; }
+
+    /// <summary>The guest's IDT (protected and long mode), or its IVT (real mode, at 0).</summary>
+    public ulong Idt { get; init; }
+
+    public static GuestLayout For(GuestMode mode) => mode == GuestMode.Real ? RealMode : Flat;
+
+    private static readonly GuestLayout RealMode = new()
+    {
+        Observed = 0x500,
+        Vector = 0x508,
+        Resume = 0x50C,
+        DescriptorPointer = 0x510,
+        Scratch = 0x600,
+        ScratchBytes = 0x200,
+        Gdt = 0,
+        Idt = 0,
+    };
+
+    private static readonly GuestLayout Flat = new()
+    {
+        Observed = 0x80000,
+        Vector = 0x80008,
+        Resume = 0x8000C,
+        DescriptorPointer = 0x80010,
+        Scratch = 0x80100,
+        ScratchBytes = 0xF00,
+        Gdt = 0x81000,
+        Idt = 0x82000,
+    };
+}
