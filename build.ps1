@@ -100,6 +100,8 @@ function Link-Kernel([string[]] $Objects) {
     $elf
 }
 
+# Code symbols and type descriptors (which name exception types in panics), shortened for the
+# embedded table: no assembly prefix ("BareVisor_Kernel_"), generic arguments elided ("<>").
 function Get-KernelSymbols([string] $Elf) {
     $all = nm -n --defined-only $Elf
     $bounds = @{}
@@ -110,9 +112,11 @@ function Get-KernelSymbols([string] $Elf) {
     @($all | ForEach-Object {
             $parts = $_ -split ' ', 3
             $address = [Convert]::ToUInt64($parts[0], 16)
-            if ($address -ge $bounds['__image_start'] -and $address -lt $bounds['__symbols_start'] -and
-                $parts[1] -in 'T', 't', 'D', 'd', 'R', 'r' -and -not $parts[2].StartsWith('.L') -and -not $parts[2].StartsWith('__')) {
-                [pscustomobject]@{ Address = $address; Name = $parts[2] }
+            $isCode = $parts[1] -in 'T', 't' -and -not $parts[2].StartsWith('.L')
+            $isType = $parts[2].StartsWith('_ZTV')
+            if ($address -ge $bounds['__image_start'] -and $address -lt $bounds['__symbols_start'] -and ($isCode -or $isType)) {
+                $name = $parts[2] -replace '^(_ZTV\d+)?BareVisor_(Kernel|Runtime)_', '' -replace '<[^>]*(<[^>]*>[^>]*)*>', '<>'
+                [pscustomobject]@{ Address = $address; Name = $name }
             }
         })
 }

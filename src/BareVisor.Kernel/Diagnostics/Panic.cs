@@ -69,17 +69,14 @@ namespace BareVisor.Kernel.Diagnostics
             s_inPanic = true;
         }
 
-        // The exception's type, from its type descriptor's symbol: ILC names it "_ZTV<length><name>",
-        // e.g. "_ZTV50BareVisor_Runtime_System_InvalidOperationException".
+        // The exception's type, from its type descriptor's symbol (the build strips ILC's "_ZTV<n>"
+        // and assembly prefixes, leaving e.g. "System_InvalidOperationException").
         private static void AppendTypeName(ref TextBuffer line, Exception exception)
         {
             ulong methodTable = *(ulong*)Unsafe.As<Exception, nuint>(ref exception);
             if (SymbolTable.TryLookup(methodTable, out ReadOnlySpan<byte> name, out ulong offset) && offset == 0)
             {
-                int start = name.Length > 4 && name[0] == '_' && name[1] == 'Z' && name[2] == 'T' && name[3] == 'V' ? 4 : 0;
-                while (start > 0 && start < name.Length && name[start] >= '0' && name[start] <= '9')
-                    start++;
-                for (int i = start; i < name.Length; i++)
+                for (int i = 0; i < name.Length; i++)
                     line.Append((char)name[i]);
                 return;
             }
