@@ -89,10 +89,20 @@ G_R13 equ 96
 G_R14 equ 104
 G_R15 equ 112
 G_CR2 equ 120
-G_FX  equ 128                           ; 512-byte FXSAVE area, 16-byte aligned
+G_RIP equ 128
+G_EXIT_REASON equ 136
+G_EXIT_QUALIFICATION equ 144
+G_EXIT_INSTRUCTION_LENGTH equ 152
+G_IDT_VECTORING equ 160
+G_FX  equ 176                           ; 512-byte FXSAVE area, 16-byte aligned
 
 HOST_RSP equ 0x6C14
 HOST_RIP equ 0x6C16
+GUEST_RIP equ 0x681E
+EXIT_REASON equ 0x4402
+EXIT_QUALIFICATION equ 0x6400
+EXIT_INSTRUCTION_LENGTH equ 0x440C
+IDT_VECTORING_INFORMATION equ 0x4408
 
 ; int vmx_run(GuestRegisters* guest (rdi), int launched (esi))
 ; Enters the guest with VMLAUNCH (launched = 0) or VMRESUME. Returns 0 after a VM exit, with the
@@ -107,11 +117,16 @@ FUNCTION vmx_run
     push    r14
     push    r15
     push    rdi                         ; [rsp] = guest registers, found again after the exit
+    test    esi, esi                    ; the host stack is the same on every entry of a run loop,
+    jnz     .host_set                   ; so HOST_RSP/HOST_RIP are written at launch only
     mov     rax, HOST_RSP
     vmwrite rax, rsp
     lea     rdx, [vmx_exit]
     mov     rax, HOST_RIP
     vmwrite rax, rdx
+.host_set:
+    mov     rax, GUEST_RIP
+    vmwrite rax, [rdi + G_RIP]
     fxrstor64 [rdi + G_FX]
     mov     rax, [rdi + G_CR2]
     mov     cr2, rax
@@ -170,6 +185,16 @@ vmx_exit:
     mov     rax, cr2
     mov     [rdi + G_CR2], rax
     fxsave64 [rdi + G_FX]
+    mov     rax, GUEST_RIP
+    vmread  [rdi + G_RIP], rax
+    mov     rax, EXIT_REASON
+    vmread  [rdi + G_EXIT_REASON], rax
+    mov     rax, EXIT_QUALIFICATION
+    vmread  [rdi + G_EXIT_QUALIFICATION], rax
+    mov     rax, EXIT_INSTRUCTION_LENGTH
+    vmread  [rdi + G_EXIT_INSTRUCTION_LENGTH], rax
+    mov     rax, IDT_VECTORING_INFORMATION
+    vmread  [rdi + G_IDT_VECTORING], rax
     add     rsp, 8
     pop     r15
     pop     r14

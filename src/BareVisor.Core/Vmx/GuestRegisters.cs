@@ -12,10 +12,21 @@ namespace BareVisor.Core.Vmx
         public ulong R8, R9, R10, R11, R12, R13, R14, R15;
         public ulong Cr2;
 
+        // Guest RIP: written to the VMCS by vmx_run before every entry, read back after every exit,
+        // so exit handlers move it without VMREAD/VMWRITE.
+        public ulong Rip;
+
+        // Read from the VMCS by the exit stub on every exit (the fields nearly every exit needs).
+        public ulong ExitReason;
+        public ulong ExitQualification;
+        public ulong ExitInstructionLength;
+        public ulong IdtVectoringInformation;
+        private ulong _padding;
+
         // FXSAVE image of the guest's x87/SSE state; 16-byte aligned when the struct is.
         public fixed byte FxSaveArea[512];
 
-        public const int FxSaveOffset = 128;
+        public const int FxSaveOffset = 176;
 
         // General registers by the 4-bit number instruction encodings and exit qualifications
         // use (0 = RAX ... 15 = R15); RSP (4) lives in the VMCS and is not handled here.

@@ -79,6 +79,7 @@ namespace BareVisor.Kernel.Vmx
             HostState.Write(ref vmcs);
             ulong stack = _spec.LoadAddress;
             GuestStartState.Apply(ref vmcs, _spec.Mode, _spec.LoadAddress, stack, cr3);
+            _registers->Rip = _spec.LoadAddress;
         }
 
         // Enters the guest until it stops; returns why.
@@ -89,6 +90,7 @@ namespace BareVisor.Kernel.Vmx
             vcpu.Platform = _platform;
             vcpu.Counters = ExitCounters.Create();
             vcpu.Reported = _platform.Reported;
+            vcpu.Cpuid = CpuidCache.Build(ref vcpu.Platform);
             vcpu.Msrs.ApicBase = MsrExit.ApicBaseAtReset;
             vcpu.GuestXcr0 = 1;
             counters = vcpu.Counters;
@@ -99,10 +101,11 @@ namespace BareVisor.Kernel.Vmx
                 int status = Native.VmRun(_registers, launched);
                 if (status != 0)
                     return EntryFailure.Describe(status, launched);
-                uint reason = vcpu.Vmcs.Read(VmcsField32.ExitReason);
+                uint reason = (uint)_registers->ExitReason;
                 if ((reason & 0x80000000u) != 0)
                     return EntryFailure.DescribeExit(reason);
-                EventExit.ReinjectCutOffEvent(ref vcpu);
+                if ((_registers->IdtVectoringInformation & InterruptionInformation.ValidBit) != 0)
+                    EventExit.ReinjectCutOffEvent(ref vcpu);
                 if (ExitDispatcher.Dispatch(ref vcpu, (ushort)reason) == ExitAction.StopGuest)
                 {
                     _console.Flush();

@@ -19,6 +19,7 @@ namespace BareVisor.Kernel.Vmx
         internal static VirtualizationReport Capabilities;
 
         private static ulong s_loadedXcr0 = 1;
+        private static bool s_osxsave;
 
 
         internal static bool TryEnter(VirtualizationReport report, out string error)
@@ -27,6 +28,7 @@ namespace BareVisor.Kernel.Vmx
             Native.WriteCr0((Native.ReadCr0() | report.Cr0Fixed0) & report.Cr0Fixed1);
             ulong cr4 = Native.ReadCr4() | Cr4Vmxe | report.Cr4Fixed0 | (HasXsave() ? Cr4Osxsave : 0);
             Native.WriteCr4(cr4 & report.Cr4Fixed1);
+            s_osxsave = (Native.ReadCr4() & Cr4Osxsave) != 0;
             HostPhysical region = AllocateVmxRegion(report.VmcsRevision);
             int status = Native.VmxOn(region.Value);
             error = status == 0 ? null : Messages.WithDecimal("VMXON failed with status ", (ulong)status,
@@ -38,7 +40,7 @@ namespace BareVisor.Kernel.Vmx
         // XCR0, so it is switched before entry. BareVisor's own code uses only SSE.
         internal static void LoadGuestXcr0(ulong xcr0)
         {
-            if (xcr0 == s_loadedXcr0 || (Native.ReadCr4() & Cr4Osxsave) == 0)
+            if (xcr0 == s_loadedXcr0 || !s_osxsave)
                 return;
             Native.WriteXcr(0, xcr0);
             s_loadedXcr0 = xcr0;

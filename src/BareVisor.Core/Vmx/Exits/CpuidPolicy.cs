@@ -20,7 +20,8 @@ namespace BareVisor.Core.Vmx.Exits
 
         private const uint Leaf1EcxHidden = (1u << 3) | (1u << 5) | (1u << 6) | (1u << 15) | (1u << 24); // MONITOR, VMX, SMX, PDCM, TSC-deadline
         private const uint Leaf1EcxHypervisor = 1u << 31;
-        private const uint Leaf1EcxOsxsave = 1u << 27;
+        public const uint Leaf1EcxOsxsave = 1u << 27;
+        public const ulong Cr4Osxsave = 1UL << 18;
 
         public static CpuidResult Apply<TPlatform>(ref TPlatform platform, uint leaf, uint subleaf, ulong guestXcr0)
             where TPlatform : struct, IGuestPlatform
@@ -31,9 +32,8 @@ namespace BareVisor.Core.Vmx.Exits
             switch (leaf)
             {
                 case 1:
+                    // OSXSAVE mirrors the guest's CR4.OSXSAVE; CpuidExit adds it from the VMCS.
                     r.Ecx = (r.Ecx & ~Leaf1EcxHidden & ~Leaf1EcxOsxsave) | Leaf1EcxHypervisor;
-                    if ((guestXcr0 & 1) != 0 && (r.Ecx & (1u << 26)) != 0)
-                        r.Ecx |= Leaf1EcxOsxsave;
                     r.Ebx = (r.Ebx & 0x0000FFFF) | (1u << 16);    // one logical processor, APIC id 0
                     break;
                 case 4:

@@ -34,13 +34,13 @@ namespace BareVisor.Core.Vmx.Exits
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
         {
-            InterruptionInformation info = new InterruptionInformation((uint)vcpu.Vmcs.Read(VmcsField32.IdtVectoringInformationField));
+            InterruptionInformation info = new InterruptionInformation((uint)vcpu.Regs.IdtVectoringInformation);
             if (!info.Valid)
                 return;
             vcpu.Vmcs.Write(VmcsField32.VmEntryInterruptionInformationField, info.Value & ~InterruptionInformation.NmiUnblockingBit);
             if (info.ErrorCodeValid)
                 vcpu.Vmcs.Write(VmcsField32.VmEntryExceptionErrorCode, vcpu.Vmcs.Read(VmcsField32.IdtVectoringErrorCode));
-            vcpu.Vmcs.Write(VmcsField32.VmEntryInstructionLength, vcpu.Vmcs.Read(VmcsField32.VmExitInstructionLength));
+            vcpu.Vmcs.Write(VmcsField32.VmEntryInstructionLength, (uint)vcpu.Regs.ExitInstructionLength);
         }
     }
 }

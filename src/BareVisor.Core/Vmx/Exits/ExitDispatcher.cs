@@ -5,10 +5,15 @@ namespace BareVisor.Core.Vmx.Exits
 {
     public static class ExitDispatcher
     {
-        private static readonly ExitFamily[] s_families = BuildTable();
+        // Built on first use rather than by a static constructor, which would add a check to
+        // every exit.
+        private static ExitFamily[] s_families;
 
-        public static ExitFamily FamilyOf(ushort reason) =>
-            reason < s_families.Length ? s_families[reason] : ExitFamily.Unexpected;
+        public static ExitFamily FamilyOf(ushort reason)
+        {
+            ExitFamily[] families = s_families ??= BuildTable();
+            return reason < families.Length ? families[reason] : ExitFamily.Unexpected;
+        }
 
         public static ExitAction Dispatch<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, ushort reason)
             where TVmcs : struct, IVmcs

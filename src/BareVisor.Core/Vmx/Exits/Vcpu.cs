@@ -15,6 +15,7 @@ namespace BareVisor.Core.Vmx.Exits
         public GuestRegisters* Registers;
         public ExitCounters Counters;
         public ReportedOnce Reported;
+        public CpuidCache Cpuid;
         public GuestMsrs Msrs;
 
         // The task-priority register a 64-bit guest reaches through CR8 (CR8 accesses exit).
@@ -31,18 +32,20 @@ namespace BareVisor.Core.Vmx.Exits
 
         public ref GuestRegisters Regs => ref *Registers;
 
+        // RIP, exit qualification and instruction length travel in GuestRegisters (boot/vmx.asm
+        // moves them to and from the VMCS), so the common exits need no VMREAD of their own.
         public ulong Rip
         {
-            get => Vmcs.Read(VmcsFieldNatural.GuestRip);
-            set => Vmcs.Write(VmcsFieldNatural.GuestRip, value);
+            get => Registers->Rip;
+            set => Registers->Rip = value;
         }
 
         public ulong Rflags => Vmcs.Read(VmcsFieldNatural.GuestRflags);
 
-        public ulong ExitQualification => Vmcs.Read(VmcsFieldNatural.ExitQualification);
+        public ulong ExitQualification => Registers->ExitQualification;
 
-        // Moves past the instruction that caused the exit (its length is in the VMCS).
-        public void SkipInstruction() => Rip += Vmcs.Read(VmcsField32.VmExitInstructionLength);
+        // Moves past the instruction that caused the exit.
+        public void SkipInstruction() => Registers->Rip += Registers->ExitInstructionLength;
 
         public bool ReportOnce(ReportedEvent kind, uint id) => Reported.First(kind, id);
 
