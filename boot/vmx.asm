@@ -94,7 +94,10 @@ G_EXIT_REASON equ 136
 G_EXIT_QUALIFICATION equ 144
 G_EXIT_INSTRUCTION_LENGTH equ 152
 G_IDT_VECTORING equ 160
-G_FX  equ 176                           ; 512-byte FXSAVE area, 16-byte aligned
+G_CPUID_TABLE equ 168
+G_CPUID_FAST_MASK equ 176
+G_EXIT_COUNTS equ 184
+G_FX  equ 192                           ; 512-byte FXSAVE area, 16-byte aligned
 
 HOST_RSP equ 0x6C14
 HOST_RIP equ 0x6C16
@@ -103,6 +106,7 @@ EXIT_REASON equ 0x4402
 EXIT_QUALIFICATION equ 0x6400
 EXIT_INSTRUCTION_LENGTH equ 0x440C
 IDT_VECTORING_INFORMATION equ 0x4408
+EXIT_REASON_CPUID equ 10
 
 ; int vmx_run(GuestRegisters* guest (rdi), int launched (esi))
 ; Enters the guest with VMLAUNCH (launched = 0) or VMRESUME. Returns 0 after a VM exit, with the
@@ -163,9 +167,48 @@ FUNCTION vmx_run
     ret
 
 ; VM exit: the CPU loaded HOST_RSP (pointing at the saved guest-register pointer) and HOST_RIP.
+; Fast path first: CPUID for a basic leaf the guest's CpuidCache answers (GuestRegisters says
+; which) is answered here, counted, and the guest resumed, without the C# exit handlers. CPUID
+; is the most frequent exit; its answers still come from Core's CpuidPolicy.
 vmx_exit:
     push    rdi
     mov     rdi, [rsp + 8]
+    push    rax
+    push    rcx
+    push    rdx
+    mov     rax, EXIT_REASON
+    vmread  rcx, rax
+    cmp     ecx, EXIT_REASON_CPUID
+    jne     .slow
+    mov     eax, [rsp + 16]             ; the guest's EAX: the leaf
+    cmp     eax, 31
+    ja      .slow
+    bt      dword [rdi + G_CPUID_FAST_MASK], eax
+    jnc     .slow
+    mov     rcx, [rdi + G_EXIT_COUNTS]
+    inc     qword [rcx + EXIT_REASON_CPUID * 8]
+    mov     rax, GUEST_RIP
+    vmread  rcx, rax
+    mov     rax, EXIT_INSTRUCTION_LENGTH
+    vmread  rdx, rax
+    add     rcx, rdx
+    mov     rax, GUEST_RIP
+    vmwrite rax, rcx
+    mov     eax, [rsp + 16]
+    shl     eax, 4
+    add     rax, [rdi + G_CPUID_TABLE]
+    mov     ebx, [rax + 4]
+    mov     ecx, [rax + 8]
+    mov     edx, [rax + 12]
+    mov     eax, [rax]
+    add     rsp, 24                     ; the guest's RAX, RCX, RDX: CPUID replaced them
+    pop     rdi
+    vmresume
+    jmp     vmx_run.failed              ; same stack as at VMRESUME in vmx_run
+.slow:
+    pop     rdx
+    pop     rcx
+    pop     rax
     mov     [rdi + G_RAX], rax
     mov     [rdi + G_RBX], rbx
     mov     [rdi + G_RCX], rcx

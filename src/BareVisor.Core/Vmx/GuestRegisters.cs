@@ -21,12 +21,18 @@ namespace BareVisor.Core.Vmx
         public ulong ExitQualification;
         public ulong ExitInstructionLength;
         public ulong IdtVectoringInformation;
-        private ulong _padding;
+
+        // For the CPUID fast path in boot/vmx.asm: CPUID exits for basic leaves whose bit is set in
+        // CpuidFastMask are answered from CpuidTable (CpuidCache's answers, 16 bytes per leaf) and
+        // counted in ExitCounts without leaving the exit stub.
+        public ulong CpuidTable;
+        public ulong CpuidFastMask;
+        public ulong ExitCounts;
 
         // FXSAVE image of the guest's x87/SSE state; 16-byte aligned when the struct is.
         public fixed byte FxSaveArea[512];
 
-        public const int FxSaveOffset = 176;
+        public const int FxSaveOffset = 192;
 
         // General registers by the 4-bit number instruction encodings and exit qualifications
         // use (0 = RAX ... 15 = R15); RSP (4) lives in the VMCS and is not handled here.

@@ -91,6 +91,9 @@ namespace BareVisor.Kernel.Vmx
             vcpu.Counters = ExitCounters.Create();
             vcpu.Reported = _platform.Reported;
             vcpu.Cpuid = CpuidCache.Build(ref vcpu.Platform);
+            _registers->CpuidTable = vcpu.Cpuid.BasicTableAddress;
+            _registers->CpuidFastMask = vcpu.Cpuid.BasicFastMask;
+            _registers->ExitCounts = vcpu.Counters.Address;
             vcpu.Msrs.ApicBase = MsrExit.ApicBaseAtReset;
             vcpu.GuestXcr0 = 1;
             counters = vcpu.Counters;

@@ -2,11 +2,13 @@
 // frequent exit of all, and the host's answers never change. Leaves whose answer depends on the
 // subleaf or on guest state (XSAVE sizes follow XCR0, OSXSAVE follows CR4) are answered live.
 // Lookups run in VMX root and never allocate.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using BareVisor.Core.Cpu;
 
 namespace BareVisor.Core.Vmx.Exits
 {
-    public sealed class CpuidCache
+    public sealed unsafe class CpuidCache
     {
         private const uint Entries = 32;
         private const uint Extended = 0x80000000;
@@ -26,6 +28,24 @@ namespace BareVisor.Core.Vmx.Exits
             cache._hypervisor[0] = CpuidPolicy.Apply(ref platform, CpuidPolicy.HypervisorBase, 0, 1);
             cache._hypervisor[1] = CpuidPolicy.Apply(ref platform, CpuidPolicy.HypervisorMaxLeaf, 0, 1);
             return cache;
+        }
+
+        // Where the exit stub's fast path finds the basic leaves (valid for the cache's lifetime:
+        // nothing moves objects), and which of them it may answer.
+        public ulong BasicTableAddress => (ulong)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_basic));
+
+        public uint BasicFastMask
+        {
+            get
+            {
+                uint mask = 0;
+                for (uint leaf = 0; leaf < Entries; leaf++)
+                {
+                    if (!DependsOnSubleafOrState(leaf))
+                        mask |= 1u << (int)leaf;
+                }
+                return mask;
+            }
         }
 
         // False for leaves that must be answered live.

@@ -1,8 +1,11 @@
-// EPT violations: an access to guest-physical memory that is not RAM. A registered MMIO device
-// claims the page (future issue: instruction decoding for MMIO emulation); anything else stops
-// the guest with the address and the kind of access. EPT misconfigurations are BareVisor bugs in
-// its own tables and stop the guest with the address.
+// EPT violations: an access to guest-physical memory that is not RAM. In a range an MMIO device
+// claims, the instruction is emulated (Mmio/MmioEmulator); anything else stops the guest with the
+// address and the kind of access. EPT misconfigurations are BareVisor bugs in its own tables and
+// stop the guest with the address.
+using BareVisor.Core.Devices;
+using BareVisor.Core.Memory;
 using BareVisor.Core.Text;
+using BareVisor.Core.Vmx.Mmio;
 
 namespace BareVisor.Core.Vmx.Exits
 {
@@ -14,6 +17,9 @@ namespace BareVisor.Core.Vmx.Exits
         {
             ulong address = vcpu.Vmcs.Read(VmcsField64.GuestPhysicalAddress);
             EptViolationQualification q = new EptViolationQualification(vcpu.ExitQualification);
+            MmioBus mmio = vcpu.Platform.Mmio;
+            if (mmio != null && mmio.Claims(new GuestPhysical(address)))
+                return MmioEmulator.Emulate(ref vcpu, mmio, new GuestPhysical(address), q);
             string access = q.Write ? "write" : q.Execute ? "execute" : "read";
             return vcpu.Stop(Messages.WithHex("EPT violation at guest-physical ", address, " (" + access + "): no memory or device there"));
         }

@@ -1,5 +1,7 @@
 // VM exits counted by basic exit reason, per guest, for the report printed when a guest ends.
 // Runs in VMX root; Count never allocates.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using BareVisor.Core.Text;
 
 namespace BareVisor.Core.Vmx.Exits
@@ -11,6 +13,9 @@ namespace BareVisor.Core.Vmx.Exits
         private ulong[] _counts;
 
         public static ExitCounters Create() => new ExitCounters { _counts = new ulong[MaxReasons] };
+
+        // The counts' address, for the exit stub's fast path (objects never move).
+        public unsafe ulong Address => (ulong)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_counts));
 
         public void Count(ushort reason)
         {

@@ -1,8 +1,9 @@
 // What exit handlers need from the machine around a vCPU: real CPUID (filtered by policy), guest
-// memory, the console, time and the guest's port devices. The kernel implements it; tests fake
+// memory, the console, time and the guest's port and MMIO devices. The kernel implements it; tests fake
 // it. Runs in VMX root with interrupts off; implementations must not block.
 using System;
 using BareVisor.Core.Cpu;
+using BareVisor.Core.Devices;
 using BareVisor.Core.Memory;
 
 namespace BareVisor.Core.Vmx.Exits
@@ -30,5 +31,9 @@ namespace BareVisor.Core.Vmx.Exits
         uint PortRead(ushort port, int size);
 
         void PortWrite(ushort port, int size, uint value);
+
+        // The guest's memory-mapped devices (EPT violations in their ranges are emulated); null
+        // when the guest has none.
+        MmioBus Mmio { get; }
     }
 }
