@@ -6,6 +6,7 @@ using BareVisor.Core.Boot;
 using BareVisor.Kernel.Arch;
 using BareVisor.Kernel.Boot;
 using BareVisor.Kernel.Console;
+using BareVisor.Kernel.Vmx;
 
 namespace BareVisor.Kernel.SelfTest
 {
@@ -25,8 +26,10 @@ namespace BareVisor.Kernel.SelfTest
                 Native.InvalidOpcode();
             else if (fault == "throw")
                 throw new InvalidOperationException("deliberate fault requested on the command line");
+            else if (fault == "vm-entry")
+                VirtualMachine.BreakNextGuestState = true;
             else
-                Log.Warning("selftest: unknown fault '" + fault + "'; expected pagefault, invalid-opcode or throw");
+                Log.Warning("selftest: unknown fault '" + fault + "'; expected pagefault, invalid-opcode, throw or vm-entry");
         }
 
         // Not inlined, so the compiler cannot see the pointer is null and replace the load.

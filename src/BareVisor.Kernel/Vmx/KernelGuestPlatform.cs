@@ -1,6 +1,6 @@
 // Core's IGuestPlatform for one guest on this machine: host CPUID and TSC, the guest's memory,
-// its port devices, and the serial console (guest text is tagged `guest <name>: `, BareVisor's
-// remarks `vm <name>: `). VMX root, interrupts off.
+// its port and MMIO devices, and the serial console (guest text is tagged `guest <name>: `,
+// BareVisor's remarks `vm <name>: `). VMX root, interrupts off.
 using System;
 using BareVisor.Core.Cpu;
 using BareVisor.Core.Devices;
@@ -17,6 +17,7 @@ namespace BareVisor.Kernel.Vmx
         internal string Name;
         internal GuestMemory Memory;
         internal PortBus Ports;
+        internal MmioBus MmioDevices;
         internal ReportedOnce Reported;
 
         public CpuidResult HostCpuid(uint leaf, uint subleaf)
@@ -28,6 +29,8 @@ namespace BareVisor.Kernel.Vmx
         public ulong HostXcr0 => (Native.ReadCr4() & (1UL << 18)) != 0 ? Native.ReadXcr(0) : 1;
 
         public ulong ReadTsc() => Native.ReadTsc();
+
+        public MmioBus Mmio => MmioDevices;
 
         public bool TryReadGuestMemory(GuestPhysical address, Span<byte> destination) => Memory.TryRead(address, destination);
 

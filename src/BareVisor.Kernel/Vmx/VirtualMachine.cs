@@ -1,6 +1,6 @@
-// One guest: its VMCS, MSR and I/O bitmaps, memory under EPT, port devices and vCPU registers,
-// and the loop that enters it and handles its exits until it stops. Set-up allocates; the loop
-// runs in VMX root with interrupts off and allocates nothing on the common exits.
+// One guest: its VMCS, MSR and I/O bitmaps, memory under EPT, port and MMIO devices and vCPU
+// registers, and the loop that enters it and handles its exits until it stops. Set-up allocates;
+// the loop runs in VMX root with interrupts off and allocates nothing on the common exits.
 using System;
 using BareVisor.Core.Boot;
 using BareVisor.Core.Devices;
@@ -18,11 +18,19 @@ namespace BareVisor.Kernel.Vmx
     {
         private static ushort s_nextVpid = 1;
 
+        // Set by `fault=vm-entry`: the next guest gets an invalid guest state (RFLAGS bit 1 clear),
+        // so tests can check how a failed VM entry is reported.
+        internal static bool BreakNextGuestState;
+
+        private const ulong SingleContext = 1;
+
         private readonly GuestModuleSpec _spec;
         private readonly GuestMemory _memory;
         private readonly HostPhysical _vmcs, _msrBitmap, _ioBitmapA, _ioBitmapB;
+        private ushort _vpid;
         private readonly GuestRegisters* _registers;
         private readonly PortBus _ports = new PortBus();
+        private readonly MmioBus _mmio = new MmioBus();
         private readonly DebugConsole _console;
         private KernelGuestPlatform _platform;
 
@@ -38,11 +46,14 @@ namespace BareVisor.Kernel.Vmx
             _ioBitmapB = AllocateFilled(0xFF);
             _registers = (GuestRegisters*)KernelHeap.AllocateZeroed(sizeof(GuestRegisters), 64);
             _registers->ResetFpu();
-            _platform = new KernelGuestPlatform { Name = spec.Name, Memory = memory, Ports = _ports, Reported = new ReportedOnce() };
+            _platform = new KernelGuestPlatform { Name = spec.Name, Memory = memory, Ports = _ports, MmioDevices = _mmio, Reported = new ReportedOnce() };
             KernelGuestPlatform platform = _platform;
             _console = new DebugConsole((line, length) => platform.GuestOutput(new ReadOnlySpan<byte>(line, 0, length)));
             _ports.TryClaim(DebugConsole.Port, 1, _console);
             _ports.TryClaim(PostCodePort.Port, 1, new PostCodePort());
+            // EPT maps RAM only below MemoryBytes, so the page faults into the MMIO bus.
+            if (spec.MemoryBytes <= ScratchRegisterPage.IoApicWindow)
+                _mmio.TryClaim(new GuestPhysical(ScratchRegisterPage.IoApicWindow), ScratchRegisterPage.Size, new ScratchRegisterPage());
             foreach (uint msr in MsrPolicy.PassThroughMsrs)
                 new MsrBitmap(Page(_msrBitmap)).PassThrough(msr);
         }
@@ -75,11 +86,20 @@ namespace BareVisor.Kernel.Vmx
             vmcs.Write(VmcsField64.AddressOfIoBitmapB, _ioBitmapB.Value);
             vmcs.Write(VmcsField64.EptPointer, _memory.Eptp);
             if (plan.HasVpid)
-                vmcs.Write(VmcsField16.VirtualProcessorIdentifier, s_nextVpid++);
+            {
+                _vpid = s_nextVpid;
+                s_nextVpid = (ushort)(s_nextVpid == ushort.MaxValue ? 1 : s_nextVpid + 1);
+                vmcs.Write(VmcsField16.VirtualProcessorIdentifier, _vpid);
+            }
             HostState.Write(ref vmcs);
             ulong stack = _spec.LoadAddress;
             GuestStartState.Apply(ref vmcs, _spec.Mode, _spec.LoadAddress, stack, cr3);
             _registers->Rip = _spec.LoadAddress;
+            if (BreakNextGuestState)
+            {
+                BreakNextGuestState = false;
+                vmcs.Write(VmcsFieldNatural.GuestRflags, 0);
+            }
         }
 
         // Enters the guest until it stops; returns why.
@@ -127,9 +147,19 @@ namespace BareVisor.Kernel.Vmx
                 Native.TryWriteMsr(msr, 0);
         }
 
+        // The guest's EPT pages and VPID will be reused: drop what the CPU cached from them.
         internal void Destroy()
         {
             Native.VmClear(_vmcs.Value);
+            ulong* descriptor = stackalloc ulong[2];
+            descriptor[0] = _memory.Eptp;
+            descriptor[1] = 0;
+            Native.InvEpt(SingleContext, descriptor);
+            if (_vpid != 0)
+            {
+                descriptor[0] = _vpid;
+                Native.InvVpid(SingleContext, descriptor);
+            }
             _memory.Destroy();
             PhysicalMemory.Allocator.Free(_vmcs, 1);
             PhysicalMemory.Allocator.Free(_msrBitmap, 1);
