@@ -20,11 +20,16 @@ namespace BareVisor.Core.Guests
         public const ulong RealModeLoadAddress = 0x7C00;
         public const ulong ProtectedModeLoadAddress = 0x100000;
 
-        private static readonly string[] s_known = { Keyword, "name", "mode", "memory" };
+        public const ulong MaxTimeLimitSeconds = 86400;
+
+        private static readonly string[] s_known = { Keyword, "name", "mode", "memory", "timelimit" };
 
         public string Name;
         public GuestStartMode Mode;
         public ulong MemoryBytes;
+
+        // Seconds of run time before BareVisor stops the guest; 0 = no limit.
+        public ulong TimeLimitSeconds;
 
         public ulong LoadAddress => Mode == GuestStartMode.Real ? RealModeLoadAddress : ProtectedModeLoadAddress;
 
@@ -37,7 +42,7 @@ namespace BareVisor.Core.Guests
             CommandLine options = CommandLine.Parse(commandLine);
             string[] unknown = options.Unknown(s_known);
             if (unknown.Length > 0)
-                return Fail("unknown option '" + unknown[0] + "' (known: name, mode, memory)", out error);
+                return Fail("unknown option '" + unknown[0] + "' (known: name, mode, memory, timelimit)", out error);
             GuestModuleSpec result = new GuestModuleSpec { Name = options.Get("name"), MemoryBytes = DefaultMemory };
             if (string.IsNullOrEmpty(result.Name))
                 return Fail("missing name=<id>", out error);
@@ -46,6 +51,9 @@ namespace BareVisor.Core.Guests
             string memory = options.Get("memory");
             if (memory != null && !ConfigValues.TryParseSize(memory, out result.MemoryBytes, out error))
                 return false;
+            string limit = options.Get("timelimit");
+            if (limit != null && !TryParseSeconds(limit, out result.TimeLimitSeconds))
+                return Fail("timelimit must be a whole number of seconds from 1 to 86400", out error);
             if (result.LoadAddress + imageSize > result.MemoryBytes)
                 return Fail("the image does not fit in the guest's memory above its load address", out error);
             spec = result;
@@ -65,6 +73,21 @@ namespace BareVisor.Core.Guests
             else
                 return false;
             return true;
+        }
+
+        private static bool TryParseSeconds(string value, out ulong seconds)
+        {
+            seconds = 0;
+            if (value.Length == 0 || value.Length > 5)
+                return false;
+            for (int i = 0; i < value.Length; i++)
+            {
+                char c = value[i];
+                if (c < '0' || c > '9')
+                    return false;
+                seconds = seconds * 10 + (ulong)(c - '0');
+            }
+            return seconds >= 1 && seconds <= MaxTimeLimitSeconds;
         }
 
         private static bool Fail(string message, out string error)

@@ -32,11 +32,18 @@ namespace BareVisor.Core.Vmx
             plan.Secondary = Fit(caps.ProcBased2, WantedSecondary, RequiredSecondary, VmxControlKind.SecondaryProcessorBased, ref missing);
             plan.Exit = Fit(caps.Exit, 0, RequiredExit, VmxControlKind.Exit, ref missing);
             plan.Entry = Fit(caps.Entry, 0, RequiredEntry, VmxControlKind.Entry, ref missing);
+            plan.HasPreemptionTimer = Allows(caps.PinBased, (uint)PinBasedControls.ActivateVmxPreemptionTimer)
+                && Allows(caps.Exit, (uint)ExitControls.SaveVmxPreemptionTimerValue);
             plan.Error = missing.Length == 0 ? null : "this CPU's VT-x lacks required controls: " + missing.ToString();
             return plan;
         }
 
         public bool HasVpid => (Secondary & (uint)SecondaryProcessorBasedControls.EnableVpid) != 0;
+
+        // Optional per guest (time limits): whether the CPU allows the timer and saving its value.
+        public bool HasPreemptionTimer;
+
+        private static bool Allows(ulong capability, uint bits) => ((capability >> 32) & bits) == bits;
 
         private static uint Fit(ulong capability, uint wanted, uint required, VmxControlKind kind, ref TextBuffer missing)
         {

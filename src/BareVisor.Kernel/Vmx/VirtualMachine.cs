@@ -74,10 +74,15 @@ namespace BareVisor.Kernel.Vmx
             Native.VmClear(_vmcs.Value);
             Native.VmPtrLoad(_vmcs.Value);
             HardwareVmcs vmcs = default;
-            vmcs.Write(VmcsField32.PinBasedVmExecutionControls, plan.PinBased);
+            bool timer = _spec.TimeLimitSeconds != 0 && plan.HasPreemptionTimer;
+            vmcs.Write(VmcsField32.PinBasedVmExecutionControls, plan.PinBased | (timer ? (uint)PinBasedControls.ActivateVmxPreemptionTimer : 0));
             vmcs.Write(VmcsField32.PrimaryProcessorBasedVmExecutionControls, plan.Primary);
             vmcs.Write(VmcsField32.SecondaryProcessorBasedVmExecutionControls, plan.Secondary);
-            vmcs.Write(VmcsField32.PrimaryVmExitControls, plan.Exit);
+            vmcs.Write(VmcsField32.PrimaryVmExitControls, plan.Exit | (timer ? (uint)ExitControls.SaveVmxPreemptionTimerValue : 0));
+            if (timer)
+                vmcs.Write(VmcsField32.VmxPreemptionTimerValue, PreemptionSlice);
+            else if (_spec.TimeLimitSeconds != 0)
+                _platform.Log("time limit not enforced: this CPU has no VMX-preemption timer");
             uint entry = plan.Entry | (_spec.Mode == GuestStartMode.Long ? (uint)EntryControls.Ia32eModeGuest : 0);
             vmcs.Write(VmcsField32.VmEntryControls, entry);
             vmcs.Write(VmcsField32.ExceptionBitmap, 0);
@@ -116,6 +121,10 @@ namespace BareVisor.Kernel.Vmx
             _registers->ExitCounts = vcpu.Counters.Address;
             vcpu.Msrs.ApicBase = MsrExit.ApicBaseAtReset;
             vcpu.GuestXcr0 = 1;
+            vcpu.TimeLimitSeconds = _spec.TimeLimitSeconds;
+            vcpu.PreemptionSlice = PreemptionSlice;
+            if (_spec.TimeLimitSeconds != 0)
+                vcpu.DeadlineTsc = Native.ReadTsc() + _spec.TimeLimitSeconds * Platform.Clock.TscHz;
             counters = vcpu.Counters;
             ClearInheritedMsrs();
             for (int launched = 0; ; launched = 1)
@@ -129,7 +138,11 @@ namespace BareVisor.Kernel.Vmx
                     return EntryFailure.DescribeExit(reason);
                 if ((_registers->IdtVectoringInformation & InterruptionInformation.ValidBit) != 0)
                     EventExit.ReinjectCutOffEvent(ref vcpu);
-                if (ExitDispatcher.Dispatch(ref vcpu, (ushort)reason) == ExitAction.StopGuest)
+                ExitAction action = ExitDispatcher.Dispatch(ref vcpu, (ushort)reason);
+                // A guest that exits all the time uses little guest time but much host time.
+                if (action == ExitAction.Resume && vcpu.DeadlineTsc != 0 && Native.ReadTsc() >= vcpu.DeadlineTsc)
+                    action = TimerExit.Handle(ref vcpu);
+                if (action == ExitAction.StopGuest)
                 {
                     _console.Flush();
                     RebootRequested = vcpu.RebootRequested;
@@ -139,6 +152,16 @@ namespace BareVisor.Kernel.Vmx
         }
 
         internal bool RebootRequested { get; private set; }
+
+        // About 10 ms of TSC time in preemption-timer units (TSC >> IA32_VMX_MISC[4:0]).
+        private static uint PreemptionSlice
+        {
+            get
+            {
+                ulong ticks = (Platform.Clock.TscHz / 100) >> (int)(VmxRoot.Capabilities.Misc & 0x1F);
+                return ticks == 0 ? 1 : ticks > uint.MaxValue ? uint.MaxValue : (uint)ticks;
+            }
+        }
 
         // The SYSCALL and SWAPGS MSRs pass through; a guest must not see the previous guest's.
         private static void ClearInheritedMsrs()

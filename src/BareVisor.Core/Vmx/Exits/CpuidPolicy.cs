@@ -21,6 +21,7 @@ namespace BareVisor.Core.Vmx.Exits
         private const uint Leaf1EcxHidden = (1u << 3) | (1u << 5) | (1u << 6) | (1u << 15) | (1u << 24); // MONITOR, VMX, SMX, PDCM, TSC-deadline
         private const uint Leaf1EcxHypervisor = 1u << 31;
         public const uint Leaf1EcxOsxsave = 1u << 27;
+        private const uint Leaf1EcxXsave = 1u << 26;
         public const ulong Cr4Osxsave = 1UL << 18;
 
         public static CpuidResult Apply<TPlatform>(ref TPlatform platform, uint leaf, uint subleaf, ulong guestXcr0)
@@ -54,6 +55,17 @@ namespace BareVisor.Core.Vmx.Exits
                     break;
             }
             return r;
+        }
+
+        // The XCR0 components XSETBV accepts: what leaf 0xD tells the guest (the CPU's, limited to
+        // AllowedXcr0); none without XSAVE.
+        public static ulong SupportedXcr0<TPlatform>(ref TPlatform platform)
+            where TPlatform : struct, IGuestPlatform
+        {
+            if ((platform.HostCpuid(1, 0).Ecx & Leaf1EcxXsave) == 0)
+                return 0;
+            CpuidResult r = platform.HostCpuid(0xD, 0);
+            return ((ulong)r.Edx << 32 | r.Eax) & AllowedXcr0;
         }
 
         private static CpuidResult HypervisorLeaf(uint leaf)

@@ -8,7 +8,9 @@ namespace BareVisor.Core.Vmx.Exits
     {
         public const ulong Cr0OwnedBits = 1UL << 5;     // NE
         public const ulong Cr4OwnedBits = 1UL << 13;    // VMXE
-        private const ulong Cr0Ts = 1UL << 3;
+        private const ulong Cr0Pe = 1, Cr0Ts = 1UL << 3, Cr0Nw = 1UL << 29, Cr0Cd = 1UL << 30, Cr0Pg = 1UL << 31;
+        private const ulong Cr4Pae = 1UL << 5, EferLme = 1UL << 8, EferLma = 1UL << 10;
+        private const uint CsLongMode = 1u << 13;
 
         public static ExitAction Handle<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)
             where TVmcs : struct, IVmcs
@@ -19,7 +21,10 @@ namespace BareVisor.Core.Vmx.Exits
             switch (q.AccessType)
             {
                 case CrAccessType.MovToCr:
-                    if (!TryWrite(ref vcpu, q.ControlRegister, ReadGpr(ref vcpu, q.GeneralRegister)))
+                    ulong value = ReadGpr(ref vcpu, q.GeneralRegister);
+                    if (!In64BitMode(ref vcpu))
+                        value = (uint)value;                // 32-bit operand outside 64-bit mode
+                    if (!TryWrite(ref vcpu, q.ControlRegister, value))
                         return vcpu.InjectException(ExceptionVectors.GeneralProtection, 0);
                     break;
                 case CrAccessType.MovFromCr:
@@ -48,9 +53,7 @@ namespace BareVisor.Core.Vmx.Exits
             switch (cr)
             {
                 case 0:
-                    vcpu.Vmcs.Write(VmcsFieldNatural.Cr0ReadShadow, value);
-                    vcpu.Vmcs.Write(VmcsFieldNatural.GuestCr0, value | Cr0OwnedBits);
-                    return true;
+                    return TryWriteCr0(ref vcpu, value);
                 case 4:
                     if ((value & Cr4OwnedBits) != 0)
                         return false;
@@ -66,6 +69,37 @@ namespace BareVisor.Core.Vmx.Exits
                     return false;
             }
         }
+
+        // MOV to CR0 as the CPU does it (SDM Vol. 2B "MOV to/from Control Registers", Vol. 3A 4.1.2):
+        // #GP for bits 63:32, PG without PE, NW without CD, clearing PG in 64-bit mode, and setting PG
+        // with EFER.LME but not CR4.PAE. PG changing with EFER.LME set enters or leaves IA-32e mode:
+        // EFER.LMA and the "IA-32e mode guest" entry control follow it, as VM entry requires.
+        private static bool TryWriteCr0<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, ulong value)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            if ((value >> 32) != 0 || ((value & Cr0Pg) != 0 && (value & Cr0Pe) == 0) || ((value & Cr0Nw) != 0 && (value & Cr0Cd) == 0))
+                return false;
+            ulong efer = vcpu.Vmcs.Read(VmcsField64.GuestIa32Efer);
+            bool paging = (value & Cr0Pg) != 0;
+            if (paging != ((vcpu.Vmcs.Read(VmcsFieldNatural.GuestCr0) & Cr0Pg) != 0) && (efer & EferLme) != 0)
+            {
+                if (paging ? (vcpu.Vmcs.Read(VmcsFieldNatural.GuestCr4) & Cr4Pae) == 0 : In64BitMode(ref vcpu))
+                    return false;
+                uint entry = vcpu.Vmcs.Read(VmcsField32.VmEntryControls);
+                uint ia32e = (uint)EntryControls.Ia32eModeGuest;
+                vcpu.Vmcs.Write(VmcsField32.VmEntryControls, paging ? entry | ia32e : entry & ~ia32e);
+                vcpu.Vmcs.Write(VmcsField64.GuestIa32Efer, paging ? efer | EferLma : efer & ~EferLma);
+            }
+            vcpu.Vmcs.Write(VmcsFieldNatural.Cr0ReadShadow, value);
+            vcpu.Vmcs.Write(VmcsFieldNatural.GuestCr0, value | Cr0OwnedBits);
+            return true;
+        }
+
+        private static bool In64BitMode<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform =>
+            (vcpu.Vmcs.Read(VmcsField64.GuestIa32Efer) & EferLma) != 0 && (vcpu.Vmcs.Read(VmcsField32.GuestCsAccessRights) & CsLongMode) != 0;
 
         // Register 4 is RSP, which lives in the VMCS.
         private static ulong ReadGpr<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, int index)

@@ -5,13 +5,15 @@ namespace BareVisor.Core.Vmx.Exits
 {
     public static class EventExit
     {
+        // The event goes back as it came: its type (INT3/INTO stay software exceptions, with their
+        // instruction length, so the guest resumes after them; an NMI stays an NMI) and the error
+        // code exactly when the CPU reported one.
         public static ExitAction HandleException<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
         {
-            InterruptionInformation info = new InterruptionInformation((uint)vcpu.Vmcs.Read(VmcsField32.VmExitInterruptionInformation));
-            uint errorCode = (uint)vcpu.Vmcs.Read(VmcsField32.VmExitInterruptionErrorCode);
-            return vcpu.InjectException(info.Vector, errorCode);
+            Inject(ref vcpu, new InterruptionInformation(vcpu.Vmcs.Read(VmcsField32.VmExitInterruptionInformation)), VmcsField32.VmExitInterruptionErrorCode);
+            return ExitAction.Resume;
         }
 
         public static ExitAction HandleExternalInterrupt<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)
@@ -35,11 +37,18 @@ namespace BareVisor.Core.Vmx.Exits
             where TPlatform : struct, IGuestPlatform
         {
             InterruptionInformation info = new InterruptionInformation((uint)vcpu.Regs.IdtVectoringInformation);
-            if (!info.Valid)
-                return;
+            if (info.Valid)
+                Inject(ref vcpu, info, VmcsField32.IdtVectoringErrorCode);
+        }
+
+        // Bit 12 (NMI unblocking due to IRET) is exit information only: reserved in the VM-entry field.
+        private static void Inject<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, InterruptionInformation info, VmcsField32 errorCodeField)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
             vcpu.Vmcs.Write(VmcsField32.VmEntryInterruptionInformationField, info.Value & ~InterruptionInformation.NmiUnblockingBit);
             if (info.ErrorCodeValid)
-                vcpu.Vmcs.Write(VmcsField32.VmEntryExceptionErrorCode, vcpu.Vmcs.Read(VmcsField32.IdtVectoringErrorCode));
+                vcpu.Vmcs.Write(VmcsField32.VmEntryExceptionErrorCode, vcpu.Vmcs.Read(errorCodeField));
             vcpu.Vmcs.Write(VmcsField32.VmEntryInstructionLength, (uint)vcpu.Regs.ExitInstructionLength);
         }
     }

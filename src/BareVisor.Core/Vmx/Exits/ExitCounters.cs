@@ -46,7 +46,10 @@ namespace BareVisor.Core.Vmx.Exits
                     continue;
                 if (text.Length > 0)
                     text.Append(", ");
-                text.Append(ExitReasonNames.Name((ExitReason)i));
+                string name = ExitReasonNames.Name((ExitReason)i);
+                text.Append(name ?? "reason ");
+                if (name == null)
+                    text.AppendDecimal((ulong)i);
                 text.Append(' ');
                 text.AppendDecimal(_counts[i]);
             }

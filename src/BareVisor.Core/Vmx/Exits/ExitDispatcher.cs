@@ -40,11 +40,15 @@ namespace BareVisor.Core.Vmx.Exits
                 case ExitFamily.Cache: return InstructionExit.HandleCache(ref vcpu);
                 case ExitFamily.Rdtsc: return InstructionExit.HandleRdtsc(ref vcpu, reason == (ushort)ExitReason.Rdtscp);
                 case ExitFamily.Xsetbv: return InstructionExit.HandleXsetbv(ref vcpu);
-                case ExitFamily.PreemptionTimer: return ExitAction.Resume;
-                case ExitFamily.EntryFailure: return vcpu.Stop("VM entry failed: " + ExitReasonNames.Name((ExitReason)reason));
-                default: return vcpu.Stop("unexpected VM exit: " + ExitReasonNames.Name((ExitReason)reason));
+                case ExitFamily.PreemptionTimer: return TimerExit.Handle(ref vcpu);
+                case ExitFamily.EntryFailure: return vcpu.Stop("VM entry failed: " + ReasonName(reason));
+                default: return vcpu.Stop("unexpected VM exit: " + ReasonName(reason));
             }
         }
+
+        // The SDM's name, or the number for a reason the table does not define (35, 38, 42, 71, 80+).
+        private static string ReasonName(ushort reason) =>
+            ExitReasonNames.Name((ExitReason)reason) ?? Text.Messages.WithDecimal("reason ", reason, "");
 
         private static ExitFamily[] BuildTable()
         {

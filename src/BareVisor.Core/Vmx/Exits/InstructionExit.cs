@@ -34,7 +34,7 @@ namespace BareVisor.Core.Vmx.Exits
         {
             ref GuestRegisters regs = ref vcpu.Regs;
             ulong value = (regs.Rdx << 32) | (uint)regs.Rax;
-            ulong allowed = CpuidPolicy.AllowedXcr0 & vcpu.Platform.HostXcr0;
+            ulong allowed = CpuidPolicy.SupportedXcr0(ref vcpu.Platform);
             bool valid = (uint)regs.Rcx == 0 && (value & ~allowed) == 0 && (value & 1) != 0
                 && ((value & 4) == 0 || (value & 2) != 0);
             if (!valid)

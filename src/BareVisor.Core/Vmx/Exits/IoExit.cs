@@ -21,7 +21,12 @@ namespace BareVisor.Core.Vmx.Exits
             ref GuestRegisters regs = ref vcpu.Regs;
             ulong mask = SizeMask(q.Size);
             if (q.IsIn)
-                regs.Rax = (regs.Rax & ~mask) | (vcpu.Platform.PortRead(q.Port, q.Size) & mask);
+            {
+                // IN EAX writes a 32-bit register, which clears RAX[63:32] (SDM Vol. 1, 3.4.1.1);
+                // IN AL and IN AX leave the rest of RAX alone.
+                ulong kept = q.Size == 4 ? 0 : regs.Rax & ~mask;
+                regs.Rax = kept | (vcpu.Platform.PortRead(q.Port, q.Size) & mask);
+            }
             else
                 vcpu.Platform.PortWrite(q.Port, q.Size, (uint)(regs.Rax & mask));
             vcpu.SkipInstruction();

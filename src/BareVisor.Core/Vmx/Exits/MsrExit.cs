@@ -9,6 +9,7 @@ namespace BareVisor.Core.Vmx.Exits
         private const ulong FeatureControlLockedVmxOff = 1;
         private const ulong MiscEnableDefault = 1 | (1UL << 11) | (1UL << 12);      // fast strings; no BTS, no PEBS
         private const ulong EferLme = 1UL << 8, EferLma = 1UL << 10, EferNxe = 1UL << 11, EferSce = 1;
+        private const ulong Cr0Pg = 1UL << 31;
 
         public static ExitAction Handle<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, bool write)
             where TVmcs : struct, IVmcs
@@ -65,7 +66,11 @@ namespace BareVisor.Core.Vmx.Exits
             {
                 case MsrPolicy.Ia32ApicBase: vcpu.Msrs.ApicBase = value; return true;
                 case MsrPolicy.Ia32MtrrDefType: vcpu.Msrs.MtrrDefType = value; return true;
-                case MsrPolicy.Ia32Pat: vcpu.Vmcs.Write(VmcsField64.GuestIa32Pat, value); return true;
+                case MsrPolicy.Ia32Pat:
+                    if (!IsValidPat(value))
+                        return false;
+                    vcpu.Vmcs.Write(VmcsField64.GuestIa32Pat, value);
+                    return true;
                 case MsrPolicy.Ia32Efer: return TryWriteEfer(ref vcpu, value);
                 case MsrPolicy.Ia32Tsc:
                 case MsrPolicy.Ia32BiosSignId:
@@ -78,6 +83,7 @@ namespace BareVisor.Core.Vmx.Exits
         }
 
         // LMA is the CPU's to set (with CR0.PG); keep the guest's value of it, refuse reserved bits.
+        // LME cannot change while CR0.PG = 1 (SDM Vol. 3A, 4.1.2): #GP, as VM entry would fail on it.
         private static bool TryWriteEfer<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, ulong value)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
@@ -85,7 +91,22 @@ namespace BareVisor.Core.Vmx.Exits
             if ((value & ~(EferSce | EferLme | EferLma | EferNxe)) != 0)
                 return false;
             ulong current = vcpu.Vmcs.Read(VmcsField64.GuestIa32Efer);
+            if (((value ^ current) & EferLme) != 0 && (vcpu.Vmcs.Read(VmcsFieldNatural.GuestCr0) & Cr0Pg) != 0)
+                return false;
             vcpu.Vmcs.Write(VmcsField64.GuestIa32Efer, (value & ~EferLma) | (current & EferLma));
+            return true;
+        }
+
+        // Each of the eight entries must be a memory type: UC 0, WC 1, WT 4, WP 5, WB 6, UC- 7; anything
+        // else is #GP on WRMSR (SDM Vol. 3A, "IA32_PAT MSR") and would fail VM entry if stored.
+        private static bool IsValidPat(ulong value)
+        {
+            for (int shift = 0; shift < 64; shift += 8)
+            {
+                ulong type = (value >> shift) & 0xFF;
+                if (type == 2 || type == 3 || type > 7)
+                    return false;
+            }
             return true;
         }
 

@@ -27,6 +27,12 @@ namespace BareVisor.Core.Vmx.Exits
         // The guest's XCR0, kept here because XSETBV exits write it and CPUID leaf 0xD reads it.
         public ulong GuestXcr0;
 
+        // TSC value at which the guest has used up its time limit (0 = none), checked when the
+        // VMX-preemption timer fires.
+        public ulong DeadlineTsc;
+        public ulong TimeLimitSeconds;
+        public uint PreemptionSlice;
+
         public int RebootCount;
         public bool RebootRequested;
 

@@ -1,0 +1,140 @@
+// Emulates the guest instruction behind an EPT violation in a claimed MMIO range: fetch it from
+// CS:RIP, decode it (MmioDecoder), perform the access on the device, update the register, move
+// RIP past it. Register updates follow the CPU: 8- and 16-bit destinations merge into the
+// register, 32-bit ones zero-extend to 64 bits (as KVM does outside 64-bit code too, where the
+// upper half is architecturally undefined), MOVZX/MOVSX widen. What cannot be emulated stops the
+// guest with the bytes at RIP. VMX root, interrupts off; allocates only the stop message.
+using System;
+using BareVisor.Core.Devices;
+using BareVisor.Core.Memory;
+using BareVisor.Core.Text;
+using BareVisor.Core.Vmx.Exits;
+
+namespace BareVisor.Core.Vmx.Mmio
+{
+    public static class MmioEmulator
+    {
+        private const uint BlockingBySti = 1, BlockingByMovSs = 2;
+
+        public static ExitAction Emulate<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, MmioBus bus, GuestPhysical address, EptViolationQualification q)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            if (q.Execute)
+                return vcpu.Stop(Messages.WithHex("instruction fetch from MMIO at guest-physical ", address.Value, ": guests cannot run code from device registers"));
+            if (q.GuestLinearAddressValid && !q.TranslatedAccess)
+                return vcpu.Stop(Messages.WithHex("the guest's page-table walk reached MMIO at guest-physical ", address.Value, ""));
+            CodeSize mode = ModeOf(ref vcpu.Vmcs);
+            Span<byte> bytes = stackalloc byte[MmioDecoder.MaxInstructionLength];
+            int count = GuestInstructionFetch.Fetch(ref vcpu, mode, bytes);
+            MmioInstruction instruction = MmioDecoder.Decode(bytes.Slice(0, count), mode);
+            if (!instruction.Valid)
+                return CannotEmulate(ref vcpu, address, bytes.Slice(0, count), MmioInstruction.Describe(instruction.Error));
+            if (instruction.IsWrite != q.Write)
+                return CannotEmulate(ref vcpu, address, bytes.Slice(0, count), "its direction differs from the EPT violation's");
+            if (!Perform(ref vcpu, bus, address, instruction))
+                return vcpu.Stop(Messages.WithDecimalAndHex("MMIO access of ", (ulong)instruction.Size, " bytes at guest-physical ", address.Value, " runs past the end of its device's range"));
+            vcpu.Rip = Advance(vcpu.Rip, instruction.Length, mode);
+            EndInterruptShadow(ref vcpu.Vmcs);
+            return ExitAction.Resume;
+        }
+
+        public static CodeSize ModeOf<TVmcs>(ref TVmcs vmcs) where TVmcs : struct, IVmcs =>
+            MmioDecoder.ModeOf(vmcs.Read(VmcsFieldNatural.GuestCr0), vmcs.Read(VmcsFieldNatural.GuestRflags),
+                vmcs.Read(VmcsField64.GuestIa32Efer), vmcs.Read(VmcsField32.GuestCsAccessRights));
+
+        private static bool Perform<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, MmioBus bus, GuestPhysical address, in MmioInstruction instruction)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            if (instruction.Kind == MmioAccessKind.WriteImmediate)
+                return bus.TryWrite(address, instruction.Size, instruction.Immediate);
+            ulong register = ReadGpr(ref vcpu, instruction.Register);
+            if (instruction.Kind == MmioAccessKind.WriteFromRegister)
+                return bus.TryWrite(address, instruction.Size, instruction.HighByteRegister ? register >> 8 : register);
+            if (!bus.TryRead(address, instruction.Size, out ulong value))
+                return false;
+            WriteGpr(ref vcpu, instruction.Register, Merge(register, Widen(value, instruction), instruction));
+            return true;
+        }
+
+        /// <summary>A MOVSX source sign-extended to 64 bits; other values as read (already zero-extended).</summary>
+        public static ulong Widen(ulong value, in MmioInstruction instruction)
+        {
+            if (instruction.Extension != MmioExtension.Sign)
+                return value;
+            int shift = 64 - 8 * instruction.Size;
+            return (ulong)((long)(value << shift) >> shift);
+        }
+
+        /// <summary>The register after a load of `value` into its RegisterSize-byte (or high-byte) part.</summary>
+        public static ulong Merge(ulong register, ulong value, in MmioInstruction instruction)
+        {
+            if (instruction.HighByteRegister)
+                return (register & ~0xFF00UL) | ((value & 0xFF) << 8);
+            return instruction.RegisterSize switch
+            {
+                1 => (register & ~0xFFUL) | (value & 0xFF),
+                2 => (register & ~0xFFFFUL) | (value & 0xFFFF),
+                4 => value & 0xFFFF_FFFF,
+                _ => value,
+            };
+        }
+
+        /// <summary>RIP after an instruction of `length` bytes: IP wraps at 64 KiB in 16-bit code, EIP at 4 GiB.</summary>
+        public static ulong Advance(ulong rip, int length, CodeSize mode)
+        {
+            ulong next = rip + (ulong)length;
+            return mode switch
+            {
+                CodeSize.Bits16 => next & 0xFFFF,
+                CodeSize.Bits32 => next & 0xFFFF_FFFF,
+                _ => next,
+            };
+        }
+
+        // The emulated instruction completed, so a shadow left by STI or MOV SS before it has ended.
+        private static void EndInterruptShadow<TVmcs>(ref TVmcs vmcs) where TVmcs : struct, IVmcs
+        {
+            uint state = vmcs.Read(VmcsField32.GuestInterruptibilityState);
+            if ((state & (BlockingBySti | BlockingByMovSs)) != 0)
+                vmcs.Write(VmcsField32.GuestInterruptibilityState, state & ~(BlockingBySti | BlockingByMovSs));
+        }
+
+        private static ExitAction CannotEmulate<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, GuestPhysical address, ReadOnlySpan<byte> bytes, string why)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            TextBuffer text = new TextBuffer(stackalloc char[256]);
+            text.Append("MMIO access at guest-physical ");
+            text.AppendHexPrefixed(address.Value, 1);
+            text.Append(" by an instruction BareVisor cannot emulate (bytes");
+            if (bytes.IsEmpty)
+                text.Append(" unreadable");
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                text.Append(' ');
+                text.AppendHex(bytes[i], 2);
+            }
+            text.Append("): ");
+            text.Append(why);
+            return vcpu.Stop(text.ToString());
+        }
+
+        // Register 4 is RSP, which lives in the VMCS.
+        private static ulong ReadGpr<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, int index)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform =>
+            index == 4 ? vcpu.Vmcs.Read(VmcsFieldNatural.GuestRsp) : vcpu.Regs.Get(index);
+
+        private static void WriteGpr<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, int index, ulong value)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            if (index == 4)
+                vcpu.Vmcs.Write(VmcsFieldNatural.GuestRsp, value);
+            else
+                vcpu.Regs.Set(index, value);
+        }
+    }
+}
