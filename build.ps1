@@ -6,11 +6,12 @@
                              embedded symbol table) -> artifacts/barevisor.iso (GRUB, BIOS + UEFI)
     build.ps1 run            build, then boot it in the best emulator here (-Emulator to choose)
     build.ps1 test           build, then run every test project; ends with "Tests: N passed, N failed"
+    build.ps1 bench          build, then time VM-exit round trips in Bochs -> artifacts/bench.json
     build.ps1 clean          remove artifacts/
     On a machine without PowerShell: dotnet tool restore; dotnet pwsh build.ps1 ...
 #>
 param(
-    [ValidateSet('build', 'run', 'test', 'clean')]
+    [ValidateSet('build', 'run', 'test', 'bench', 'clean')]
     [string] $Command = 'build',
     [ValidateSet('auto', 'bochs', 'qemu', 'kvm')]
     [string] $Emulator = 'auto'
@@ -157,5 +158,10 @@ switch ($Command) {
     'test' {
         Build-All
         Invoke-Tests
+    }
+    'bench' {
+        Build-All
+        dotnet run --project (Join-Path $Root 'tools/BareVisor.Bench') -c Release
+        exit $LASTEXITCODE
     }
 }

@@ -1,5 +1,5 @@
 // A guest's RAM: host pages, mapped at guest-physical 0 upward through EPT with write-back memory
-// type, in 2 MiB chunks where the page allocator can give them (4 KiB otherwise). Every page
+// type, in 1 GiB or 2 MiB chunks where the CPU and the page allocator allow (4 KiB otherwise). Every page
 // (RAM and EPT tables) is returned to the allocator when the guest is destroyed, and no page of
 // BareVisor's own is ever mapped. Built at guest set-up; the copy helpers run in VMX root.
 using System;
@@ -15,6 +15,7 @@ namespace BareVisor.Kernel.Vmx
     {
         private const ulong PageSize = 4096;
         private const ulong LargePage = 2UL << 20;
+        private const ulong HugePage = 1UL << 30;
 
         private readonly List<Chunk> _chunks = new List<Chunk>();
         private readonly List<HostPhysical> _tablePages = new List<HostPhysical>();
@@ -36,21 +37,31 @@ namespace BareVisor.Kernel.Vmx
 
         internal static GuestMemory Create(ulong size, ulong eptVpidCapabilities) => new GuestMemory(size, eptVpidCapabilities);
 
+        // The largest page the EPT, the alignment and the allocator allow: 1 GiB, 2 MiB, else 4 KiB.
         private ulong AddChunk(ulong guestAddress, ulong remaining)
         {
-            bool large = remaining >= LargePage && guestAddress % LargePage == 0;
-            ulong size = large ? LargePage : PageSize;
-            HostPhysical host;
-            if (!large || !PhysicalMemory.Allocator.TryAllocate(LargePage / PageSize, LargePage, out host))
-            {
-                size = PageSize;
+            HostPhysical host = default;
+            ulong size = PageSize;
+            if (_ept.Use1GiBPages && TryAllocateAligned(guestAddress, remaining, HugePage, out host))
+                size = HugePage;
+            else if (_ept.Use2MiBPages && TryAllocateAligned(guestAddress, remaining, LargePage, out host))
+                size = LargePage;
+            else
                 host = PhysicalMemory.Allocator.AllocatePage();
-            }
-            new Span<byte>((void*)host.Value, (int)size).Clear();
+            new Span<byte>((void*)host.Value, (int)Math.Min(size, LargePage)).Clear();
+            for (ulong cleared = LargePage; cleared < size; cleared += LargePage)
+                new Span<byte>((void*)(host.Value + cleared), (int)LargePage).Clear();
             if (!_ept.TryMap(new GuestPhysical(guestAddress), host, size, EptAccess.Read | EptAccess.Write | EptAccess.Execute, EptMemoryType.WriteBack))
                 Diagnostics.Panic.Fatal("EPT mapping of guest RAM refused (a BareVisor bug)");
             _chunks.Add(new Chunk(guestAddress, host, size));
             return size;
+        }
+
+        private static bool TryAllocateAligned(ulong guestAddress, ulong remaining, ulong size, out HostPhysical host)
+        {
+            host = default;
+            return remaining >= size && guestAddress % size == 0
+                && PhysicalMemory.Allocator.TryAllocate(size / PageSize, size, out host);
         }
 
         internal bool TryRead(GuestPhysical address, Span<byte> destination)

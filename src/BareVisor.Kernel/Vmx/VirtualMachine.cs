@@ -85,7 +85,7 @@ namespace BareVisor.Kernel.Vmx
                 _platform.Log("time limit not enforced: this CPU has no VMX-preemption timer");
             uint entry = plan.Entry | (_spec.Mode == GuestStartMode.Long ? (uint)EntryControls.Ia32eModeGuest : 0);
             vmcs.Write(VmcsField32.VmEntryControls, entry);
-            vmcs.Write(VmcsField32.ExceptionBitmap, 0);
+            vmcs.Write(VmcsField32.ExceptionBitmap, EventExit.InterceptedExceptions);
             vmcs.Write(VmcsField64.AddressOfMsrBitmaps, _msrBitmap.Value);
             vmcs.Write(VmcsField64.AddressOfIoBitmapA, _ioBitmapA.Value);
             vmcs.Write(VmcsField64.AddressOfIoBitmapB, _ioBitmapB.Value);

@@ -5,14 +5,23 @@ namespace BareVisor.Core.Vmx.Exits
 {
     public static class EventExit
     {
+        // #AC is intercepted so that a guest looping on alignment checks exits to BareVisor on every
+        // round (the "benign exception loop" that can otherwise keep a CPU inside the guest);
+        // #MC so that a machine check in a guest stops that guest rather than being delivered.
+        public const uint InterceptedExceptions = (1u << ExceptionVectors.AlignmentCheck) | (1u << ExceptionVectors.MachineCheck);
+
         // The event goes back as it came: its type (INT3/INTO stay software exceptions, with their
         // instruction length, so the guest resumes after them; an NMI stays an NMI) and the error
-        // code exactly when the CPU reported one.
+        // code exactly when the CPU reported one. A #PF that exits leaves CR2 alone and puts the
+        // linear address in the exit qualification (SDM Vol. 3C 28.2.1): the guest gets it in CR2.
         public static ExitAction HandleException<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
         {
-            Inject(ref vcpu, new InterruptionInformation(vcpu.Vmcs.Read(VmcsField32.VmExitInterruptionInformation)), VmcsField32.VmExitInterruptionErrorCode);
+            InterruptionInformation info = new InterruptionInformation(vcpu.Vmcs.Read(VmcsField32.VmExitInterruptionInformation));
+            if (info.Type == InterruptionType.HardwareException && info.Vector == ExceptionVectors.PageFault)
+                vcpu.Regs.Cr2 = vcpu.ExitQualification;
+            Inject(ref vcpu, info, VmcsField32.VmExitInterruptionErrorCode);
             return ExitAction.Resume;
         }
 
