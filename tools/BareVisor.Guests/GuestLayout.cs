@@ -1,7 +1,7 @@
 // Host side. Fixed guest-physical addresses a test guest uses besides its own image: slots the
 // DSL's checks and exception handlers share, a scratch buffer for checks, and the guest's own
-// descriptor tables. Real mode keeps everything below its image (0x7C00) and above the IVT; the
-// other modes use 512 KiB..540 KiB, clear of BareVisor's long-mode page tables (below 0x10000),
+// descriptor tables and TSS. Real mode keeps everything below its image (0x7C00) and above the
+// IVT; the other modes use 512 KiB..576 KiB, clear of BareVisor's long-mode page tables (below 0x10000),
 // of the stack (below 0x100000) and of the image (from 0x100000).
 namespace BareVisor.Guests;
 
@@ -15,6 +15,20 @@ public sealed record GuestLayout
 
     /// <summary>4 bytes: where an expected exception resumes (0 = an exception is unexpected).</summary>
     public ulong Resume { get; init; }
+
+    /// <summary>
+    /// 4 bytes: the ring-0 ESP to return to when an exception ends a ring-3 check (protected mode;
+    /// 0 = return with IRET to the interrupted code).
+    /// </summary>
+    public ulong ResumeStack { get; init; }
+
+    /// <summary>The 32-bit TSS (protected mode): ring-0 stack for exceptions raised in ring 3.</summary>
+    public ulong Tss { get; init; }
+
+    /// <summary>Top of the ring-0 stack the TSS names, and of the stack ring-3 checks run on.</summary>
+    public ulong KernelStackTop { get; init; }
+
+    public ulong UserStackTop { get; init; }
 
     /// <summary>10 bytes: the pseudo-descriptor LGDT/LIDT read.</summary>
     public ulong DescriptorPointer { get; init; }
@@ -37,6 +51,7 @@ public sealed record GuestLayout
         Observed = 0x500,
         Vector = 0x508,
         Resume = 0x50C,
+        ResumeStack = 0x520,
         DescriptorPointer = 0x510,
         Scratch = 0x600,
         ScratchBytes = 0x200,
@@ -49,10 +64,14 @@ public sealed record GuestLayout
         Observed = 0x80000,
         Vector = 0x80008,
         Resume = 0x8000C,
+        ResumeStack = 0x80020,
         DescriptorPointer = 0x80010,
         Scratch = 0x80100,
         ScratchBytes = 0xF00,
         Gdt = 0x81000,
         Idt = 0x82000,
+        Tss = 0x83000,
+        UserStackTop = 0x88000,
+        KernelStackTop = 0x90000,
     };
 }

@@ -47,13 +47,14 @@ public sealed partial class GuestProgram
     /// <param name="description">Printed as the guest's first line ("start: ...").</param>
     /// <param name="memoryMiB">Guest RAM; null leaves it to BareVisor's default (16 MiB) and
     /// omits memory= from the module command line.</param>
-    public GuestProgram(string name, GuestMode mode, string description, int? memoryMiB = null)
+    public GuestProgram(string name, GuestMode mode, string description, int? memoryMiB = null, int? timeLimitSeconds = null)
     {
         RequireName(name, "guest name");
         Name = name;
         Mode = mode;
         Description = description ?? "";
         MemoryMiB = memoryMiB;
+        TimeLimitSeconds = timeLimitSeconds;
         Layout = GuestLayout.For(mode);
         RequirePrintable(Description);
     }
@@ -65,6 +66,9 @@ public sealed partial class GuestProgram
     public string Description { get; }
 
     public int? MemoryMiB { get; }
+
+    /// <summary>The module's timelimit= (seconds); null for none.</summary>
+    public int? TimeLimitSeconds { get; }
 
     public GuestLayout Layout { get; }
 
@@ -169,6 +173,55 @@ public sealed partial class GuestProgram
             {
                 EmitPrintObserved();
                 EmitPrint(" (0xff: none)");
+            });
+        });
+        return this;
+    }
+
+    /// <summary>
+    /// Protected mode only: runs <paramref name="code"/> in ring 3 (flat user segments 0x1B and
+    /// 0x23, its own stack) and passes when it raised exception <paramref name="vector"/>; the
+    /// guest then continues in ring 0. Code that raises nothing falls into a HLT, whose #GP
+    /// (vector 13) brings the guest back to ring 0, so the check fails with "got vector 0xd".
+    /// </summary>
+    public GuestProgram CheckFaultInRing3(string name, int vector, Action<Assembler> code)
+    {
+        if (Mode != GuestMode.Protected)
+            throw new InvalidOperationException($"{Name}: CheckFaultInRing3 is only written for protected mode");
+        if (vector is < 0 or > 31 || vector == ExceptionNames.GeneralProtection)
+            throw new ArgumentOutOfRangeException(nameof(vector), "vectors 0..31 except #GP, which marks 'no exception'");
+        string expectation = $"expected {ExceptionNames.Describe(vector)} in ring 3, got vector ";
+        AddCheck(name, GuestCheckKind.Check, $"expected {ExceptionNames.Describe(vector)} in ring 3");
+        steps.Add(() =>
+        {
+            if (!handlersInstalled)
+                throw new InvalidOperationException($"{Name}: CheckFaultInRing3(\"{name}\") needs InstallExceptionHandlers() first");
+            string resume = "resume:" + name;
+            string user = "ring-3:" + name;
+            Asm.mov(__byte_ptr[Layout.Vector], 0xFF);
+            Asm.mov(__dword_ptr[Layout.Resume], (uint)AddressOf(resume));
+            Asm.mov(__dword_ptr[Layout.ResumeStack], esp);
+            // IRET to ring 3: SS, ESP, EFLAGS (IF = 0, IOPL = 0), CS, EIP.
+            Asm.push(UserDataSelector);
+            Asm.push((int)Layout.UserStackTop);
+            Asm.pushfd();
+            Asm.push(UserCodeSelector);
+            Asm.push((int)AddressOf(user));
+            Asm.iretd();
+            Mark(user);
+            // The CPU cleared DS and ES on the way down (their DPL was 0).
+            Asm.mov(ax, UserDataSelector);
+            Asm.mov(ds, ax);
+            Asm.mov(es, ax);
+            code(Asm);
+            Asm.hlt();
+            Mark(resume);
+            Asm.movzx(eax, __byte_ptr[Layout.Vector]);
+            EmitCompareAccumulator((ulong)vector, ulong.MaxValue);
+            EmitVerdict(name, expectation, () =>
+            {
+                EmitPrintObserved();
+                EmitPrint(" (0xd: none, back through HLT's #GP)");
             });
         });
         return this;
@@ -364,8 +417,7 @@ public sealed partial class GuestProgram
             EmitRoutines();
             if (handlersInstalled)
                 EmitExceptionHandlers();
-            Mark(Routines.DataStart);
-            EmitData();
+            string firstData = EmitData();
 
             var stream = new MemoryStream();
             AssemblerResult assembled = pass.Asm.Assemble(new StreamCodeWriter(stream), LoadAddress,
@@ -375,7 +427,7 @@ public sealed partial class GuestProgram
             if (missing != null)
                 throw new InvalidOperationException($"{Name}: AddressOf(\"{missing}\") names no label");
             byte[] bytes = stream.ToArray();
-            int codeLength = (int)(addresses[Routines.DataStart] - LoadAddress);
+            int codeLength = (int)(addresses[firstData] - LoadAddress);
             return new PassResult(bytes, addresses, codeLength);
         }
         finally
@@ -389,7 +441,7 @@ public sealed partial class GuestProgram
         ulong memory = MemoryMiB.HasValue ? (ulong)MemoryMiB.Value << 20 : GuestImage.DefaultMemoryBytes;
         if ((ulong)result.Bytes.Length > Mode.MaxImageBytes(memory))
             throw new InvalidOperationException($"{Name}: {result.Bytes.Length} bytes do not fit a {Mode} guest");
-        return new GuestImage(Name, Mode, Description, MemoryMiB, result.Bytes, result.CodeLength,
+        return new GuestImage(Name, Mode, Description, MemoryMiB, TimeLimitSeconds, result.Bytes, result.CodeLength,
                               checks.ToArray(), result.Addresses, expectedStop);
     }
 
@@ -518,8 +570,11 @@ public sealed partial class GuestProgram
         Asm.mov(new AssemblerRegister32(register32), (uint)value);
     }
 
-    private void EmitData()
+    /// <summary>Strings, then Data blobs; returns the first one's label (where the code ends).</summary>
+    private string EmitData()
     {
+        if (pass.Strings.Count == 0)
+            throw new InvalidOperationException("every program prints, so there is always a string");
         foreach (string text in pass.Strings)
         {
             Mark(pass.StringLabels[text]);
@@ -530,6 +585,7 @@ public sealed partial class GuestProgram
             Mark(label);
             Asm.db(bytes);
         }
+        return pass.StringLabels[pass.Strings[0]];
     }
 
     private string StringLabel(string text)

@@ -15,8 +15,9 @@ public static class GrubImages
     ];
 
     public static readonly string[] BiosDisk = [.. Common, "biosdisk", "part_msdos", "fat"];
-    public static readonly string[] EfiDisk = [.. Common, "part_msdos", "part_gpt", "fat"];
-    public static readonly string[] EfiNetwork = [.. Common, "efinet", "net", "tftp"];
+    // efi_gop: a video mode for Multiboot2 on UEFI, which otherwise reports "no suitable video mode found".
+    public static readonly string[] EfiDisk = [.. Common, "efi_gop", "part_msdos", "part_gpt", "fat"];
+    public static readonly string[] EfiNetwork = [.. Common, "efi_gop", "efinet", "net", "tftp"];
 
     /// <summary>
     /// The early configuration built into a disk image: find the partition by its FAT volume serial,

@@ -35,11 +35,28 @@ public sealed class MediaInputs
     public IReadOnlyList<GuestFile> GuestFiles { get; private init; }
 
     /// <summary>Loads and checks everything; throws one ImageToolException listing every problem.</summary>
-    public static MediaInputs Load(string configPath, string kernelPath, string kernelCommandLine, bool needMultiboot1)
+    public static MediaInputs Load(string configPath, string kernelPath, string kernelCommandLine, bool needMultiboot1,
+                                   bool checkKernel = true)
     {
-        (byte[] bytes, GuestConfigResult config) = LoadConfig(configPath);
-        KernelImage.Check(kernelPath, needMultiboot1);
         CheckCommandLine(kernelCommandLine ?? "");
+        (byte[] bytes, GuestConfigResult config) = ReadConfig(configPath);
+        var problems = new List<string>();
+        if (config.HasErrors)
+            problems.Add(DescribeErrors(configPath, config));
+        if (checkKernel)
+        {
+            try
+            {
+                KernelImage.Check(kernelPath, needMultiboot1);
+            }
+            catch (ImageToolException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+        IReadOnlyList<GuestFile> files = FindGuestFiles(configPath, config, problems);
+        if (problems.Count != 0)
+            throw new ImageToolException(string.Join('\n', problems) + "\nnothing was written");
         return new MediaInputs
         {
             ConfigPath = configPath,
@@ -47,29 +64,30 @@ public sealed class MediaInputs
             Config = config,
             KernelPath = kernelPath,
             KernelCommandLine = kernelCommandLine ?? "",
-            GuestFiles = FindGuestFiles(configPath, config),
+            GuestFiles = files,
         };
     }
 
-    /// <summary>Reads and parses the configuration; throws listing its errors with line numbers.</summary>
-    public static (byte[] Bytes, GuestConfigResult Config) LoadConfig(string configPath)
+    /// <summary>Reads and parses the configuration exactly as the kernel will: its bytes as Latin-1 characters.</summary>
+    public static (byte[] Bytes, GuestConfigResult Config) ReadConfig(string configPath)
     {
         if (string.IsNullOrEmpty(configPath))
             throw new ImageToolException("no configuration given; pass --config FILE (format: docs/boot-media.md)", ExitCodes.Usage);
+        if (Directory.Exists(configPath))
+            throw new ImageToolException($"configuration '{configPath}' is a directory; pass the file");
         if (!File.Exists(configPath))
             throw new ImageToolException($"configuration '{configPath}' not found");
         byte[] bytes = File.ReadAllBytes(configPath);
-        // Exactly what the kernel sees: the bytes as Latin-1 characters.
-        GuestConfigResult config = GuestConfigParser.Parse(Encoding.Latin1.GetString(bytes));
-        if (config.HasErrors)
-        {
-            var message = new StringBuilder();
-            message.Append($"configuration '{configPath}' has {config.Errors.Length} error(s); BareVisor would refuse the VMs named:");
-            foreach (ConfigError error in config.Errors)
-                message.Append('\n').Append(configPath).Append(": ").Append(error.Describe());
-            throw new ImageToolException(message.ToString());
-        }
-        return (bytes, config);
+        return (bytes, GuestConfigParser.Parse(Encoding.Latin1.GetString(bytes)));
+    }
+
+    private static string DescribeErrors(string configPath, GuestConfigResult config)
+    {
+        var message = new StringBuilder();
+        message.Append($"configuration '{configPath}' has {config.Errors.Length} error(s):");
+        foreach (ConfigError error in config.Errors)
+            message.Append('\n').Append(configPath).Append(": ").Append(error.Describe());
+        return message.ToString();
     }
 
     private static void CheckCommandLine(string commandLine)
@@ -81,7 +99,8 @@ public sealed class MediaInputs
         }
     }
 
-    private static IReadOnlyList<GuestFile> FindGuestFiles(string configPath, GuestConfigResult config)
+    // Only the valid VMs' files: a rejected VM's paths may be what is wrong with it.
+    private static IReadOnlyList<GuestFile> FindGuestFiles(string configPath, GuestConfigResult config, List<string> allProblems)
     {
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(configPath));
         var files = new List<GuestFile>();
@@ -102,8 +121,8 @@ public sealed class MediaInputs
             }
         }
         if (problems.Count != 0)
-            throw new ImageToolException($"{problems.Count} file(s) named by '{configPath}' cannot be used (paths are relative to the configuration's directory):\n"
-                                         + string.Join('\n', problems));
+            allProblems.Add($"{problems.Count} file(s) named by '{configPath}' cannot be used (paths are relative to the configuration's directory):\n"
+                            + string.Join('\n', problems));
         return files;
     }
 

@@ -2,6 +2,7 @@
 // as boot modules named the way the kernel looks for them (see BareVisor.Core.Config.BootModuleNames):
 // the configuration as "config", each guest file by its path in the configuration.
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text;
 using BareVisor.Core.Config;
@@ -28,20 +29,25 @@ public static class MediaLayout
         return files;
     }
 
-    /// <summary>grub.cfg: serial console, no menu delay, BareVisor with its modules. Paths are absolute on GRUB's root device.</summary>
-    public static string GrubConfig(MediaInputs inputs, string root)
+    /// <summary>
+    /// grub.cfg: serial console, no menu delay, BareVisor with its modules. directory is where the
+    /// files are as GRUB sees them: "/boot" on a disk (its root device), "$prefix" on the network.
+    /// </summary>
+    public static string GrubConfig(MediaInputs inputs, string directory)
     {
         var text = new StringBuilder();
-        text.Append($"# Written by barevisor-image from {System.IO.Path.GetFileName(inputs.ConfigPath)}. BareVisor's console is COM1, 115200 baud.\n");
+        text.Append($"# Written by barevisor-image from {Path.GetFileName(inputs.ConfigPath)}. BareVisor's console is COM1, 115200 baud.\n");
         text.Append("serial --unit=0 --speed=115200\n");
         text.Append("terminal_input serial console\n");
         text.Append("terminal_output serial console\n");
         text.Append("set timeout=0\n");
+        // Multiboot2 on UEFI wants a video mode; without a driver GRUB prints "no suitable video mode found".
+        text.Append("if [ \"$grub_platform\" = efi ]; then insmod efi_gop; fi\n");
         text.Append("menuentry \"BareVisor\" {\n");
-        text.Append($"    multiboot2 /{Join(root, KernelName)}{Arguments(inputs.KernelCommandLine)}\n");
-        text.Append($"    module2 /{Join(root, ConfigName)} {BootModuleNames.Config}\n");
+        text.Append($"    multiboot2 {directory}/{KernelName}{Arguments(inputs.KernelCommandLine)}\n");
+        text.Append($"    module2 {directory}/{ConfigName} {BootModuleNames.Config}\n");
         foreach (GuestFile guest in inputs.GuestFiles)
-            text.Append($"    module2 /{Join(root, guest.MediumPath)} {guest.ModuleName}\n");
+            text.Append($"    module2 {directory}/{guest.MediumPath} {guest.ModuleName}\n");
         text.Append("    boot\n");
         text.Append("}\n");
         return text.ToString();
@@ -56,7 +62,7 @@ public static class MediaLayout
     {
         var text = new StringBuilder();
         text.Append("#!ipxe\n");
-        text.Append($"# Written by barevisor-image from {System.IO.Path.GetFileName(inputs.ConfigPath)}.\n");
+        text.Append($"# Written by barevisor-image from {Path.GetFileName(inputs.ConfigPath)}.\n");
         text.Append($"iseq ${{platform}} efi && chain {PxeLayout.GrubEfiImage} ||\n");
         text.Append($"echo BareVisor: loading {KernelName}, {ConfigName} and {inputs.GuestFiles.Count} guest file(s)\n");
         text.Append($"kernel {KernelName}{Arguments(inputs.KernelCommandLine)}\n");
@@ -65,6 +71,17 @@ public static class MediaLayout
             text.Append($"module {guest.MediumPath} {guest.ModuleName}\n");
         text.Append("boot\n");
         return text.ToString();
+    }
+
+    /// <summary>Copies or writes one medium file below directory.</summary>
+    public static void Write(string directory, MediumFile file)
+    {
+        string target = Path.Combine(directory, file.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target));
+        if (file.Contents != null)
+            File.WriteAllBytes(target, file.Contents);
+        else
+            File.Copy(file.SourcePath, target, overwrite: true);
     }
 
     private static string Arguments(string commandLine) => commandLine.Length == 0 ? "" : " " + commandLine;

@@ -35,9 +35,9 @@ public static class UsbImageBuilder
 
         using var staging = new TemporaryDirectory("barevisor-usb-");
         foreach (MediumFile file in MediaLayout.Files(inputs, "boot"))
-            IsoBuilder.Place(staging.Path, file);
-        IsoBuilder.Place(staging.Path, new MediumFile("boot/grub/grub.cfg", null, System.Text.Encoding.ASCII.GetBytes(MediaLayout.GrubConfig(inputs, "boot"))));
-        IsoBuilder.Place(staging.Path, new MediumFile("EFI/BOOT/BOOTX64.EFI", null, efi));
+            MediaLayout.Write(staging.Path, file);
+        MediaLayout.Write(staging.Path, new MediumFile("boot/grub/grub.cfg", null, System.Text.Encoding.ASCII.GetBytes(MediaLayout.GrubConfig(inputs, "/boot"))));
+        MediaLayout.Write(staging.Path, new MediumFile("EFI/BOOT/BOOTX64.EFI", null, efi));
 
         long partitionBytes = PartitionBytes(DirectoryBytes(staging.Path), minimumImageBytes);
         long partitionSectors = partitionBytes / MasterBootRecord.SectorSize;

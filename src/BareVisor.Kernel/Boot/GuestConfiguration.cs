@@ -74,7 +74,7 @@ namespace BareVisor.Kernel.Boot
             if (vm.Initrd != null)
                 ready &= CheckModule(vm, "initrd", vm.Initrd, modules);
             if (ready)
-                Log.Info("config: vm " + vm.Name + " ready; guests cannot run yet in this build");
+                Log.Info("config: vm " + vm.Name + " ready; VMs from the configuration do not start yet (their kernel loaders are not built)");
         }
 
         private static void LogDetails(VmConfig vm)

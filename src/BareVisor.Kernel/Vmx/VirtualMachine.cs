@@ -135,7 +135,10 @@ namespace BareVisor.Kernel.Vmx
                     return EntryFailure.Describe(status, launched);
                 uint reason = (uint)_registers->ExitReason;
                 if ((reason & 0x80000000u) != 0)
+                {
+                    vcpu.Counters.Count((ushort)reason);
                     return EntryFailure.DescribeExit(reason);
+                }
                 if ((_registers->IdtVectoringInformation & InterruptionInformation.ValidBit) != 0)
                     EventExit.ReinjectCutOffEvent(ref vcpu);
                 ExitAction action = ExitDispatcher.Dispatch(ref vcpu, (ushort)reason);

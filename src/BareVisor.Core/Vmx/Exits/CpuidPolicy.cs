@@ -108,7 +108,9 @@ namespace BareVisor.Core.Vmx.Exits
         private static CpuidResult Xsave<TPlatform>(ref TPlatform platform, uint subleaf, ulong guestXcr0, CpuidResult host)
             where TPlatform : struct, IGuestPlatform
         {
-            ulong supported = ((ulong)host.Edx << 32 | host.Eax) & AllowedXcr0;
+            // The supported components are subleaf 0's EDX:EAX; other subleaves hold sizes and offsets.
+            CpuidResult main = subleaf == 0 ? host : platform.HostCpuid(0xD, 0);
+            ulong supported = ((ulong)main.Edx << 32 | main.Eax) & AllowedXcr0;
             if (subleaf == 0)
             {
                 host.Eax = (uint)supported;

@@ -14,14 +14,13 @@ namespace BareVisor.Core.Vmx.Mmio
         private const ulong PageSize = 4096;
 
         /// <summary>Fills `bytes` from CS:RIP; returns how many bytes could be read.</summary>
-        public static int Fetch<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, CodeSize mode, Span<byte> bytes)
+        public static int Fetch<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, CodeSize mode, in GuestPagingState paging, Span<byte> bytes)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
         {
             ulong rip = vcpu.Rip;
             bool wrap32 = mode != CodeSize.Bits64;
             ulong linear = wrap32 ? (vcpu.Vmcs.Read(VmcsFieldNatural.GuestCsBase) + rip) & 0xFFFF_FFFF : rip;
-            GuestPagingState paging = GuestPagingState.From(ref vcpu.Vmcs);
             return Fetch(ref vcpu.Platform, paging, linear, wrap32, bytes);
         }
 

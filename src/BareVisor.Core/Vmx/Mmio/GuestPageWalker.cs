@@ -16,13 +16,17 @@ namespace BareVisor.Core.Vmx.Mmio
         public ulong Cr0, Cr3, Cr4, Efer;
         public ulong Pdpte0, Pdpte1, Pdpte2, Pdpte3;
 
-        public static GuestPagingState From<TVmcs>(ref TVmcs vmcs) where TVmcs : struct, IVmcs
+        /// <summary>The state from the VMCS, given CR0 and IA32_EFER the caller already read; CR3, CR4 and the
+        /// PDPTEs are read only when the guest pages.</summary>
+        public static GuestPagingState From<TVmcs>(ref TVmcs vmcs, ulong cr0, ulong efer) where TVmcs : struct, IVmcs
         {
             GuestPagingState state = default;
-            state.Cr0 = vmcs.Read(VmcsFieldNatural.GuestCr0);
+            state.Cr0 = cr0;
+            state.Efer = efer;
+            if (GuestPageWalker.ModeOf(state) == GuestPagingMode.None)
+                return state;
             state.Cr3 = vmcs.Read(VmcsFieldNatural.GuestCr3);
             state.Cr4 = vmcs.Read(VmcsFieldNatural.GuestCr4);
-            state.Efer = vmcs.Read(VmcsField64.GuestIa32Efer);
             if (GuestPageWalker.ModeOf(state) == GuestPagingMode.Pae)
             {
                 state.Pdpte0 = vmcs.Read(VmcsField64.GuestPdpte0);

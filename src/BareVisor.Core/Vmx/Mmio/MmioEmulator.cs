@@ -21,27 +21,36 @@ namespace BareVisor.Core.Vmx.Mmio
             where TPlatform : struct, IGuestPlatform
         {
             if (q.Execute)
-                return vcpu.Stop(Messages.WithHex("instruction fetch from MMIO at guest-physical ", address.Value, ": guests cannot run code from device registers"));
+                return vcpu.Stop(Messages.WithHex("instruction fetch from MMIO at guest-physical ", address.Value,
+                    ": guests cannot run code from device registers"));
             if (q.GuestLinearAddressValid && !q.TranslatedAccess)
                 return vcpu.Stop(Messages.WithHex("the guest's page-table walk reached MMIO at guest-physical ", address.Value, ""));
-            CodeSize mode = ModeOf(ref vcpu.Vmcs);
             Span<byte> bytes = stackalloc byte[MmioDecoder.MaxInstructionLength];
-            int count = GuestInstructionFetch.Fetch(ref vcpu, mode, bytes);
-            MmioInstruction instruction = MmioDecoder.Decode(bytes.Slice(0, count), mode);
+            MmioInstruction instruction = FetchAndDecode(ref vcpu, bytes, out CodeSize mode, out int count);
+            ReadOnlySpan<byte> fetched = bytes.Slice(0, count);
             if (!instruction.Valid)
-                return CannotEmulate(ref vcpu, address, bytes.Slice(0, count), MmioInstruction.Describe(instruction.Error));
+                return CannotEmulate(ref vcpu, address, fetched, MmioInstruction.Describe(instruction.Error));
             if (instruction.IsWrite != q.Write)
-                return CannotEmulate(ref vcpu, address, bytes.Slice(0, count), "its direction differs from the EPT violation's");
+                return CannotEmulate(ref vcpu, address, fetched, "its direction differs from the EPT violation's");
             if (!Perform(ref vcpu, bus, address, instruction))
-                return vcpu.Stop(Messages.WithDecimalAndHex("MMIO access of ", (ulong)instruction.Size, " bytes at guest-physical ", address.Value, " runs past the end of its device's range"));
+                return vcpu.Stop(Messages.WithDecimalAndHex("MMIO access of ", (ulong)instruction.Size, " bytes at guest-physical ",
+                    address.Value, " runs past the end of its device's range"));
             vcpu.Rip = Advance(vcpu.Rip, instruction.Length, mode);
             EndInterruptShadow(ref vcpu.Vmcs);
             return ExitAction.Resume;
         }
 
-        public static CodeSize ModeOf<TVmcs>(ref TVmcs vmcs) where TVmcs : struct, IVmcs =>
-            MmioDecoder.ModeOf(vmcs.Read(VmcsFieldNatural.GuestCr0), vmcs.Read(VmcsFieldNatural.GuestRflags),
-                vmcs.Read(VmcsField64.GuestIa32Efer), vmcs.Read(VmcsField32.GuestCsAccessRights));
+        // Each VMCS field is read once: CR0 and EFER serve both the code size and the page walk.
+        private static MmioInstruction FetchAndDecode<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, Span<byte> bytes, out CodeSize mode, out int count)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            ulong cr0 = vcpu.Vmcs.Read(VmcsFieldNatural.GuestCr0), efer = vcpu.Vmcs.Read(VmcsField64.GuestIa32Efer);
+            mode = MmioDecoder.ModeOf(cr0, vcpu.Rflags, efer, vcpu.Vmcs.Read(VmcsField32.GuestCsAccessRights));
+            GuestPagingState paging = GuestPagingState.From(ref vcpu.Vmcs, cr0, efer);
+            count = GuestInstructionFetch.Fetch(ref vcpu, mode, paging, bytes);
+            return MmioDecoder.Decode(bytes.Slice(0, count), mode);
+        }
 
         private static bool Perform<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, MmioBus bus, GuestPhysical address, in MmioInstruction instruction)
             where TVmcs : struct, IVmcs

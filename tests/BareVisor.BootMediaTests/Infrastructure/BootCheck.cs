@@ -1,0 +1,68 @@
+// Host side. What every boot path must show on COM1: BareVisor started, found and parsed its
+// configuration, found the guest's module, reported the VT-x situation, and powered off within
+// the limit. A failure carries the whole serial log, the emulator log and the command line; a
+// run whose checks all pass deletes its directory.
+using System;
+using System.Linq;
+using System.Text.RegularExpressions;
+using BareVisor.Emulators;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace BareVisor.BootMediaTests.Infrastructure;
+
+public sealed class BootCheck
+{
+    public const string Banner = @"^BareVisor \d+\.\d+\.\d+ on x86-64$";
+    public const string NoVtx = "^BareVisor: VT-x not available: .+";
+    public const string VtxUsable = "^vmx: VT-x usable";
+
+    private readonly EmulatorResult result;
+    private readonly string medium;
+
+    public BootCheck(EmulatorResult result, string medium, ITestOutputHelper log)
+    {
+        this.result = result;
+        this.medium = medium;
+        log.WriteLine($"{medium}: {result.End} after {result.WallTime.TotalSeconds:F1} s");
+    }
+
+    /// <summary>The line matching pattern; fails the test if there is none.</summary>
+    public string Line(string pattern)
+    {
+        var regex = new Regex(pattern);
+        string line = result.SerialLines.FirstOrDefault(l => regex.IsMatch(l));
+        if (line == null)
+            Fail($"no serial line matches /{pattern}/");
+        return line;
+    }
+
+    public void Booted() => Line(Banner);
+
+    /// <summary>The test configuration's one VM was found, is valid and its guest module present.</summary>
+    public void FoundConfig()
+    {
+        Line("^config: 1 VMs configured, 0 rejected$");
+        Line($"^config: vm {TestMedia.VmName}: kernel {Regex.Escape(TestMedia.GuestPath)}, 64 MiB, 1 vCPUs$");
+        Line($"^config: vm {TestMedia.VmName}: kernel module {Regex.Escape(TestMedia.GuestPath)} present, 8 KiB$");
+        Line($"^config: vm {TestMedia.VmName} ready; VMs from the configuration do not start yet (their kernel loaders are not built)$");
+    }
+
+    public void LoadedBy(string protocol, string loaderPattern) =>
+        Line($"^boot: {protocol} from \"{loaderPattern}");
+
+    public void ReportedNoVtx() => Line(NoVtx);
+
+    /// <summary>Power-off is the last line, within the limit; then the run's directory is deleted.</summary>
+    public void PoweredOffAndClean()
+    {
+        if (result.TimedOut)
+            Fail($"the run hit its {result.Run.Timeout.TotalSeconds:F0} s limit");
+        if (!result.EndedWithPowerOff)
+            Fail($"the last serial line is not \"{SerialText.PowerOffLine}\"");
+        result.DeleteRunDirectory();
+    }
+
+    private void Fail(string what) =>
+        throw new XunitException($"{medium}: {what}\n\n{result.Report()}");
+}

@@ -1,0 +1,297 @@
+// Host side. BareVisor in Bochs runs every guest of TestGuests.Suite from one ISO; each test
+// checks one exit family (or one hostile behaviour) in that run's serial output.
+using System.Linq;
+using BareVisor.Guests;
+using BareVisor.VmxTests.Infrastructure;
+using Iced.Intel;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace BareVisor.VmxTests;
+
+[Collection(BochsVmxCollection.Name)]
+public sealed class GuestRunTests : IClassFixture<GuestRunFixture>
+{
+    private readonly GuestRunFixture fixture;
+    private readonly ITestOutputHelper output;
+
+    public GuestRunTests(GuestRunFixture fixture, ITestOutputHelper output)
+    {
+        this.fixture = fixture;
+        this.output = output;
+    }
+
+    private GuestRun Run => fixture.Run;
+
+    // ----- the run as a whole ---------------------------------------------------------------
+
+    [Fact]
+    public void RunsEveryGuestInModuleOrder()
+    {
+        var expected = Run.Guests.Select(g => g.Name).ToList();
+        var seen = Run.Log.VmOrder.ToList();
+        Run.Expect(seen.SequenceEqual(expected),
+                   $"expected the VMs in module order: {string.Join(", ", expected)}; BareVisor printed: {string.Join(", ", seen)}");
+        output.WriteLine($"Bochs run: {Run.Result.WallTime.TotalSeconds:F1} s wall, ISO built in {Run.IsoBuildTime.TotalSeconds:F1} s, {Run.Result.End}");
+    }
+
+    [Fact]
+    public void EveryGuestEndsTheWayItShould()
+    {
+        foreach (GuestImage guest in Run.Guests)
+        {
+            if (guest.ExpectedStop != null)
+                Run.ExpectStopped(guest.Name, guest.ExpectedStop);
+            else
+                Run.Expect(Run.Vm(guest.Name).Stops.Count > 0, $"no 'vm {guest.Name}: stopped: ...' line", guest.Name);
+        }
+    }
+
+    [Fact]
+    public void EveryGuestReportsItsExitCounts()
+    {
+        foreach (GuestImage guest in Run.Guests)
+        {
+            GuestRecord vm = Run.Vm(guest.Name);
+            try
+            {
+                Run.Expect(vm.Exits != null, $"no 'vm {guest.Name}: exits: ...' line", guest.Name);
+                Run.Expect(vm.Exits.Count > 0, $"vm {guest.Name}: an empty exits line", guest.Name);
+            }
+            catch (System.FormatException e)
+            {
+                Run.Fail($"vm {guest.Name}: unreadable exits line: {e.Message}", guest.Name);
+            }
+        }
+    }
+
+    [Fact]
+    public void NoGuestReportsAFailure()
+    {
+        var failures = Run.Guests.SelectMany(g => Run.Log.For(g.Name).Failures.Select(f => $"{g.Name}: FAIL {f.Check}: {f.Detail}")).ToList();
+        Run.Expect(failures.Count == 0, "guests reported failures:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void PowersOffAfterTheLastGuest()
+    {
+        Run.Expect(Run.Result.EndedWithPowerOff, "the last serial line is not 'BareVisor: power off'");
+        Run.Expect(!Run.Log.OtherLines.Any(l => l.Contains("panic", System.StringComparison.OrdinalIgnoreCase)),
+                   "the kernel panicked");
+        output.WriteLine($"Bochs run: {Run.Result.WallTime.TotalSeconds:F1} s wall");
+    }
+
+    // ----- CPUID ----------------------------------------------------------------------------
+
+    [Fact]
+    public void Cpuid_RealModeGuestSeesTheHypervisorAndNoVmx()
+    {
+        Run.ExpectChecksPassed("real-cpuid");
+        Run.ExpectPassed("prot32", "hypervisor-signature-ebx", "hypervisor-bit-set", "vmx-hidden");
+        Run.ExpectPassed("long64", "hypervisor-signature-ebx", "hypervisor-signature-ecx", "hypervisor-signature-edx", "vmx-hidden");
+        // The guest has no loops: each CPUID in its code runs once and exits once.
+        int cpuids = Run.Guest("real-cpuid").DecodeCode().Count(i => i.Code == Code.Cpuid);
+        long exits = Run.ExpectExits("real-cpuid", "CPUID", cpuids);
+        Run.Expect(exits == cpuids, $"real-cpuid executes CPUID {cpuids} times but BareVisor counted {exits} CPUID exits", "real-cpuid");
+    }
+
+    // ----- I/O ------------------------------------------------------------------------------
+
+    [Fact]
+    public void Io_ConsolePortAndStringInstructions()
+    {
+        Run.ExpectChecksPassed("real-io");
+        GuestRecord vm = Run.Vm("real-io");
+        Run.Expect(vm.GuestLines.Contains(TestGuests.RepOutsbMessage), $"no line '{TestGuests.RepOutsbMessage}' (REP OUTSB to 0xe9)", "real-io");
+        Run.Expect(vm.GuestLines.Contains(TestGuests.OutDxMessage), $"no line '{TestGuests.OutDxMessage}' (OUT DX, AL to 0xe9)", "real-io");
+    }
+
+    [Fact]
+    public void Io_UnclaimedPortReadsAllOnesAndIsReportedOnce()
+    {
+        Run.ExpectChecksPassed("real-io");
+        var reports = Run.VmLinesMatching("real-io", $@"^port 0x0*{GuestCode.UnclaimedPort:x} is not emulated");
+        Run.Expect(reports.Count == 1, $"expected one 'port 0x{GuestCode.UnclaimedPort:x} is not emulated' line for {TestGuests.HammerCount}+ accesses, got {reports.Count}", "real-io");
+        long exits = Run.ExpectExits("real-io", "IO_INSTRUCTION", TestGuests.HammerCount);
+        output.WriteLine($"real-io: {exits} IO_INSTRUCTION exits");
+    }
+
+    [Fact]
+    public void Io_PostCodePortIsClaimedSilently()
+    {
+        Run.ExpectPassed("real-io", "post-code-port", "post-code-port-readback");
+        var reports = Run.VmLinesMatching("real-io", @"^port 0x0*80 ");
+        Run.Expect(reports.Count == 0, $"port 0x80 should be claimed (writes dropped silently), got: {string.Join(" | ", reports)}", "real-io");
+    }
+
+    // ----- VMCALL ---------------------------------------------------------------------------
+
+    [Fact]
+    public void Vmcall_FromProtectedMode()
+    {
+        Run.ExpectPassed("prot32", "vmcall-version-status", "vmcall-version-number", "vmcall-version-features",
+                         "vmcall-unknown-function", "vmcall-console-write", "vmcall-console-write-too-long",
+                         "vmcall-console-write-outside-ram");
+        Run.Expect(Run.Vm("prot32").GuestLines.Contains(TestGuests.ProtectedModeMessage),
+                   $"no line '{TestGuests.ProtectedModeMessage}' (console-write hypercall)", "prot32");
+        Run.ExpectStopped("prot32", $"powered off with status {TestGuests.ProtectedModePowerOffStatus}");
+        Run.ExpectExits("prot32", "VMCALL", 8);
+    }
+
+    [Fact]
+    public void Vmcall_FromLongModeWritesAStringInGuestMemory()
+    {
+        Run.ExpectPassed("long64", "vmcall-version-status", "vmcall-version-number", "vmcall-version-features",
+                         "vmcall-unknown-function", "vmcall-console-write", "vmcall-console-write-too-long",
+                         "vmcall-function-is-64-bit");
+        Run.Expect(Run.Vm("long64").GuestLines.Contains(TestGuests.LongModeMessage),
+                   $"no line '{TestGuests.LongModeMessage}' (console-write hypercall)", "long64");
+        Run.ExpectExits("long64", "VMCALL", 7);
+    }
+
+    [Fact]
+    public void Vmcall_FromRing3RaisesUd()
+    {
+        Run.ExpectPassed("prot-vmx", "vmcall-from-ring-3");
+        Run.Expect(!Run.Vm("prot-vmx").Stops.Any(s => s.Contains($"status {TestGuests.Ring3PowerOffStatus}")),
+                   "a power-off hypercall from ring 3 powered the guest off", "prot-vmx");
+    }
+
+    // ----- control registers, XSETBV, RDTSC, INVD/WBINVD ---------------------------------------
+
+    [Fact]
+    public void ControlRegisters_Cr4VmxeIsBareVisorsAndCr8IsTheGuests()
+    {
+        Run.ExpectPassed("prot-vmx", "cr4-vmxe-reads-clear", "cr4-vmxe-set-raises-gp");
+        Run.ExpectPassed("long64", "cr8-readback");
+    }
+
+    [Fact]
+    public void CacheControl_InvdAndWbinvdRun()
+    {
+        Run.ExpectPassed("prot32", "invd-runs", "wbinvd-runs");
+    }
+
+    [Fact]
+    public void Rdtsc_AdvancesInTheGuest()
+    {
+        Run.ExpectPassed("long64", "rdtsc-advances");
+    }
+
+    [Fact]
+    public void Xsetbv_WithCr4OsxsaveSet()
+    {
+        CheckResult xsetbv = Run.Vm("long-xsetbv").ResultsFor("xsetbv-x87-sse").FirstOrDefault();
+        output.WriteLine($"long-xsetbv xsetbv-x87-sse: {xsetbv?.Verdict} {xsetbv?.Detail}");
+        Run.ExpectChecksPassed("long-xsetbv");
+        if (xsetbv?.Verdict == Verdict.Pass)
+            Run.ExpectExits("long-xsetbv", "XSETBV", 1);
+    }
+
+    // ----- MMIO (EPT violations with a device behind them) ----------------------------------
+
+    [Fact]
+    public void Mmio_IoApicPage()
+    {
+        Run.ExpectChecksPassed("prot-mmio");
+        Run.ExpectExits("prot-mmio", "EPT_VIOLATION", 6);
+        output.WriteLine("prot-mmio: " + string.Join(" | ", Run.Vm("prot-mmio").GuestLines.Where(l => l.StartsWith("IOAPICVER"))));
+    }
+
+    // ----- MSR ------------------------------------------------------------------------------
+
+    [Fact]
+    public void Msr_ForbiddenAccessesInjectGpAndAreReportedOncePerMsr()
+    {
+        Run.ExpectChecksPassed("real-msr");
+        Run.ExpectPassed("prot-vmx", "rdmsr-vmx-true-pinbased");
+        foreach (uint msr in new[] { GuestCode.Ia32BiosUpdtTrig, GuestCode.Ia32VmxBasic, GuestCode.Ia32SmmMonitorCtl })
+        {
+            var reports = Run.VmLinesMatching("real-msr", $@"^MSR 0x0*{msr:x} is not emulated.*#GP injected");
+            Run.Expect(reports.Count == 1, $"expected one 'MSR 0x{msr:x} is not emulated ... #GP injected' line, got {reports.Count}", "real-msr");
+        }
+        Run.ExpectExits("real-msr", "WRMSR", 3);
+        Run.ExpectExits("real-msr", "RDMSR", 1);
+    }
+
+    // ----- VMX instructions -----------------------------------------------------------------
+
+    [Fact]
+    public void VmxInstructions_InjectUd()
+    {
+        Run.ExpectPassed("prot-vmx", "vmxon", "vmxoff", "vmclear", "vmptrld", "vmptrst", "vmread", "vmwrite", "vmlaunch",
+                         "vmresume", "invept", "invvpid", "getsec");
+        foreach (string reason in new[] { "VMXON", "VMCLEAR", "VMPTRLD", "VMREAD", "VMWRITE", "VMLAUNCH", "VMRESUME", "VMXOFF", "INVEPT", "INVVPID" })
+            Run.ExpectExits("prot-vmx", reason, 1);
+    }
+
+    // ----- hostile: EPT violations on nothing, triple fault, HLT with IF = 0, reboot ---------
+
+    [Theory]
+    [InlineData("ept-read", TestGuests.EptReadAddress, "read")]
+    [InlineData("ept-write", TestGuests.EptWriteAddress, "write")]
+    [InlineData("ept-execute", TestGuests.EptExecuteAddress, "execute")]
+    public void Ept_AccessToNothingStopsTheGuest(string name, uint address, string access)
+    {
+        Run.ExpectChecksPassed(name);
+        Run.ExpectStopped(name, TestGuests.EptStop(address, access));
+        Run.ExpectExits(name, "EPT_VIOLATION", 1);
+    }
+
+    [Fact]
+    public void TripleFault_StopsTheGuest()
+    {
+        Run.ExpectChecksPassed("triple-fault");
+        Run.ExpectStopped("triple-fault", "triple fault");
+        Run.ExpectExits("triple-fault", "TRIPLE_FAULT", 1);
+    }
+
+    [Fact]
+    public void Hlt_WithInterruptsDisabledStopsTheGuest()
+    {
+        Run.ExpectChecksPassed("hlt-cli");
+        Run.ExpectStopped("hlt-cli", "halted with interrupts disabled");
+        Run.ExpectExits("hlt-cli", "HLT", 1);
+    }
+
+    [Fact]
+    public void Reboot_RestartsFromTheInitialStateAtMostThreeTimes()
+    {
+        Run.ExpectChecksPassed("reboot");
+        int starts = Run.Vm("reboot").GuestLines.Count(l => l.StartsWith("start: ", System.StringComparison.Ordinal));
+        Run.Expect(starts == 1 + Hypercall.MaxReboots,
+                   $"expected the reboot guest to start {1 + Hypercall.MaxReboots} times (once, then {Hypercall.MaxReboots} reboots), it started {starts} times", "reboot");
+        output.WriteLine($"reboot: stops: {string.Join(" | ", Run.Vm("reboot").Stops)}");
+    }
+
+    [Fact]
+    public void EntryFailure_NamesTheErrorAndDumpsTheVmcs()
+    {
+        Run.ExpectStopped("entry-failure", TestGuests.EntryFailureStop);
+        string serial = Run.Result.SerialRaw;
+        Run.Expect(serial.Contains("vmx: " + TestGuests.EntryFailureStop + "; VMCS follows"), "no VM-entry failure report", "entry-failure");
+        Run.Expect(serial.Contains("vmcs: GuestRflags 0x0000000000000000"), "the VMCS dump does not show the broken RFLAGS", "entry-failure");
+        Run.Expect(serial.Contains("vmcs: -- VMCS guest state --"), "no guest-state section in the VMCS dump", "entry-failure");
+    }
+
+    [Fact]
+    public void TimeLimit_StopsAGuestThatNeverExits()
+    {
+        Run.ExpectStopped("spin", TestGuests.TimeLimitStop);
+        Run.ExpectExits("spin", "VmxPreemptionTimerExpired");
+    }
+
+    [Fact]
+    public void TimeLimit_StopsAGuestThatExitsAllTheTime() => Run.ExpectStopped("hammer", TestGuests.TimeLimitStop);
+
+    [Fact]
+    public void StillWorks_AfterTheHostileGuests()
+    {
+        GuestRecord last = Run.Vm("still-works");
+        foreach (string hostile in TestGuests.HostileGuests)
+            Run.Expect(Run.Vm(hostile).LastLine < last.FirstLine, $"still-works must run after {hostile}", "still-works");
+        Run.ExpectChecksPassed("still-works");
+        Run.Expect(last.GuestLines.Contains(TestGuests.StillWorksMessage), $"no line '{TestGuests.StillWorksMessage}'", "still-works");
+        Run.ExpectStopped("still-works", "powered off with status 0");
+    }
+}
