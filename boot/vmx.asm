@@ -248,14 +248,6 @@ vmx_exit:
     xor     eax, eax
     ret
 
-; ulong cpu_xgetbv(uint index)
-FUNCTION cpu_xgetbv
-    mov     ecx, edi
-    xgetbv
-    shl     rdx, 32
-    or      rax, rdx
-    ret
-
 ; void cpu_xsetbv(uint index, ulong value)
 FUNCTION cpu_xsetbv
     mov     ecx, edi

@@ -97,9 +97,6 @@ namespace BareVisor.Kernel.Arch
         [DllImport(Lib, EntryPoint = "cpu_write_cr4"), SuppressGCTransition]
         internal static extern void WriteCr4(ulong value);
 
-        [DllImport(Lib, EntryPoint = "cpu_xgetbv"), SuppressGCTransition]
-        internal static extern ulong ReadXcr(uint index);
-
         [DllImport(Lib, EntryPoint = "cpu_xsetbv"), SuppressGCTransition]
         internal static extern void WriteXcr(uint index, ulong value);
 

@@ -26,8 +26,6 @@ namespace BareVisor.Kernel.Vmx
             return cpu.Cpuid(leaf, subleaf);
         }
 
-        public ulong HostXcr0 => (Native.ReadCr4() & (1UL << 18)) != 0 ? Native.ReadXcr(0) : 1;
-
         public ulong ReadTsc() => Native.ReadTsc();
 
         public MmioBus Mmio => MmioDevices;

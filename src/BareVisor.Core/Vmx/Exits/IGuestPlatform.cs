@@ -12,8 +12,6 @@ namespace BareVisor.Core.Vmx.Exits
     {
         CpuidResult HostCpuid(uint leaf, uint subleaf);
 
-        ulong HostXcr0 { get; }
-
         ulong ReadTsc();
 
         // Copies guest-physical memory out; false when any part is not guest RAM.

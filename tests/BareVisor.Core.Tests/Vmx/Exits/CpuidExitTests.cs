@@ -1,0 +1,239 @@
+// Host test code. What a guest learns from CPUID (SDM Vol. 2A, CPUID): the host's answers filtered
+// by CpuidPolicy, BareVisor's own leaves, one-vCPU topology, XSAVE sizes that follow the guest's
+// XCR0, and CPUID.1:ECX.OSXSAVE following the guest's CR4.OSXSAVE.
+using System.Text;
+using BareVisor.Core.Cpu;
+using BareVisor.Core.Vmx;
+using BareVisor.Core.Vmx.Exits;
+
+namespace BareVisor.Core.Tests.Vmx.Exits
+{
+    public class CpuidExitTests
+    {
+        private const uint Sse3 = 1u << 0, Monitor = 1u << 3, Vmx = 1u << 5, Smx = 1u << 6, Pdcm = 1u << 15;
+        private const uint TscDeadline = 1u << 24, Xsave = 1u << 26, Osxsave = 1u << 27, Avx = 1u << 28, Hypervisor = 1u << 31;
+        private const ulong Cr4Osxsave = 1UL << 18;
+
+        // A Skylake-like host: XSAVE with x87, SSE, AVX, MPX (3, 4) and AVX-512 (5-7) state.
+        private static VcpuHarness Skylake()
+        {
+            VcpuHarness h = new VcpuHarness();
+            GuestPlatformRecorder p = h.Platform;
+            p.SetCpuid(0, 0x16, 0x756E6547, 0x6C65746E, 0x49656E69);
+            p.SetCpuid(1, 0x00050654, 0x0C400800, Sse3 | Monitor | Vmx | Smx | Pdcm | TscDeadline | Xsave | Osxsave | Avx, 0xBFEBFBFF);
+            p.SetCpuid(0xD, 0, 0xE7, 0x440, 0xA88, 0);
+            p.SetCpuid(0xD, 1, 0xF, 0x440, 0x100, 0);
+            p.SetCpuid(0xD, 2, 256, 576, 0, 0);
+            p.SetCpuid(0xD, 3, 64, 960, 0, 0);
+            p.SetCpuid(0xD, 5, 64, 1088, 0, 0);
+            p.SetCpuid(0xD, 7, 1024, 1664, 0, 0);
+            p.SetCpuid(0x80000001, 0, 0, 0x121, 0x2C100800);
+            return h;
+        }
+
+        private static CpuidResult Run(VcpuHarness h, uint leaf, uint subleaf = 0)
+        {
+            h.Regs.Rax = 0xFFFFFFFF_00000000UL | leaf;
+            h.Regs.Rcx = 0xFFFFFFFF_00000000UL | subleaf;
+            h.Regs.Rbx = h.Regs.Rdx = ulong.MaxValue;
+            ulong rip = h.Rip;
+            Assert.Equal(ExitAction.Resume, h.Exit(ExitReason.Cpuid, instructionLength: 2));
+            Assert.Equal(rip + 2, h.Rip);
+            // CPUID writes 32-bit registers: bits 63:32 of RAX, RBX, RCX and RDX are cleared.
+            Assert.Equal(0UL, (h.Regs.Rax | h.Regs.Rbx | h.Regs.Rcx | h.Regs.Rdx) >> 32);
+            return new CpuidResult((uint)h.Regs.Rax, (uint)h.Regs.Rbx, (uint)h.Regs.Rcx, (uint)h.Regs.Rdx);
+        }
+
+        [Fact]
+        public void HypervisorLeafSaysBareVisor()
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(0x40000000, 0x40000001, 0x4B4D564B, 0x564B4D56, 0x4D);   // "KVMKVMKVM": must not leak
+            CpuidResult r = Run(h, 0x40000000);
+            Assert.Equal(0x40000001u, r.Eax);
+            byte[] signature = new byte[12];
+            System.BitConverter.GetBytes(r.Ebx).CopyTo(signature, 0);
+            System.BitConverter.GetBytes(r.Ecx).CopyTo(signature, 4);
+            System.BitConverter.GetBytes(r.Edx).CopyTo(signature, 8);
+            Assert.Equal("BareVisor\0\0\0", Encoding.ASCII.GetString(signature));
+        }
+
+        [Fact]
+        public void HypervisorFeatureLeafGivesTheHypercallVersionAndFeatures()
+        {
+            using VcpuHarness h = Skylake();
+            CpuidResult r = Run(h, 0x40000001);
+            Assert.Equal(0x00010000u, r.Eax);
+            Assert.Equal(0x7u, r.Ebx);      // console write, power off, reboot
+            Assert.Equal(0u, r.Ecx);
+            Assert.Equal(0u, r.Edx);
+        }
+
+        [Theory]
+        [InlineData(0x40000002u)]
+        [InlineData(0x40000100u)]
+        [InlineData(0x4FFFFFFFu)]
+        public void OtherHypervisorLeavesAreZeroAndNeverReachTheHost(uint leaf)
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(leaf, 1, 2, 3, 4);
+            CpuidResult r = Run(h, leaf);
+            Assert.Equal(default, r);
+            Assert.DoesNotContain(h.Platform.CpuidCalls, c => c.Leaf == leaf);
+        }
+
+        [Fact]
+        public void Leaf1HidesWhatBareVisorDoesNotVirtualiseAndAddsTheHypervisorBit()
+        {
+            using VcpuHarness h = Skylake();
+            CpuidResult r = Run(h, 1);
+            Assert.Equal(0u, r.Ecx & (Monitor | Vmx | Smx | Pdcm | TscDeadline));
+            Assert.Equal(Hypervisor, r.Ecx & Hypervisor);
+            Assert.Equal(Sse3 | Xsave | Avx, r.Ecx & (Sse3 | Xsave | Avx));
+            Assert.Equal(0x00050654u, r.Eax);
+            Assert.Equal(0xBFEBFBFFu, r.Edx);
+        }
+
+        [Fact]
+        public void Leaf1DescribesOneLogicalProcessorWithApicIdZero()
+        {
+            using VcpuHarness h = Skylake();
+            CpuidResult r = Run(h, 1);
+            Assert.Equal(0u, r.Ebx >> 24);              // initial APIC ID
+            Assert.Equal(1u, (r.Ebx >> 16) & 0xFF);     // addressable logical processors
+            Assert.Equal(0x0800u, r.Ebx & 0xFFFF);      // CLFLUSH line size and brand index kept
+        }
+
+        [Fact]
+        public void OsxsaveFollowsTheGuestsCr4NotTheHosts()
+        {
+            using VcpuHarness h = Skylake();
+            Assert.Equal(0u, Run(h, 1).Ecx & Osxsave);  // the host has CR4.OSXSAVE, the guest not yet
+            h.Set(VmcsFieldNatural.GuestCr4, h.Get(VmcsFieldNatural.GuestCr4) | Cr4Osxsave);
+            Assert.Equal(Osxsave, Run(h, 1).Ecx & Osxsave);
+            h.Set(VmcsFieldNatural.GuestCr4, h.Get(VmcsFieldNatural.GuestCr4) & ~Cr4Osxsave);
+            Assert.Equal(0u, Run(h, 1).Ecx & Osxsave);
+        }
+
+        [Fact]
+        public void Leaf4ReportsOneCoreAndOneThreadPerCache()
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(4, 0, 0x7C004121, 0x01C0003F, 0x3F, 0);
+            h.Platform.SetCpuid(4, 3, 0x7C0FC163, 0x02C0003F, 0x3FFF, 6);
+            CpuidResult l1 = Run(h, 4, 0);
+            Assert.Equal(0x0121u, l1.Eax);              // type and level kept, sharing and core counts 0 (one)
+            Assert.Equal(0x01C0003Fu, l1.Ebx);
+            CpuidResult l3 = Run(h, 4, 3);
+            Assert.Equal(0x0163u, l3.Eax);
+            Assert.Equal(0x3FFFu, l3.Ecx);
+            Assert.Equal(6u, l3.Edx);
+        }
+
+        [Theory]
+        [InlineData(6u)]
+        [InlineData(0xAu)]
+        public void PowerManagementAndPerformanceMonitoringAreHidden(uint leaf)
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(leaf, 0x77, 0x2, 0x9, 0x1);
+            Assert.Equal(default, Run(h, leaf));
+        }
+
+        [Theory]
+        [InlineData(0xBu)]
+        [InlineData(0x1Fu)]
+        public void TopologyIsOneThreadOnOneCore(uint leaf)
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(leaf, 1, 16, 0x201, 0x2A);
+            CpuidResult smt = Run(h, leaf, 0);
+            Assert.Equal(new CpuidResult(0, 1, 0x100, 0), smt);      // level 0: SMT, one thread, x2APIC id 0
+            CpuidResult core = Run(h, leaf, 1);
+            Assert.Equal(new CpuidResult(0, 1, 0x201, 0), core);     // level 1: core, one logical processor
+            CpuidResult end = Run(h, leaf, 2);
+            Assert.Equal(new CpuidResult(0, 0, 2, 0), end);          // level type 0: no more levels
+            Assert.Equal(0xFFu, Run(h, leaf, 0x1FF).Ecx);            // ECX[7:0] echoes the input
+        }
+
+        [Fact]
+        public void XsaveLeafOffersOnlyX87SseAndAvx()
+        {
+            using VcpuHarness h = Skylake();
+            CpuidResult r = Run(h, 0xD, 0);
+            Assert.Equal(0x7u, r.Eax);
+            Assert.Equal(0u, r.Edx);
+            Assert.Equal(576u, r.Ebx);          // XCR0 = x87: legacy area and header only
+            Assert.Equal(832u, r.Ecx);          // all offered components: AVX ends at 576 + 256
+        }
+
+        [Fact]
+        public void XsaveSizeFollowsTheGuestsXcr0()
+        {
+            using VcpuHarness h = Skylake();
+            h.Regs.Rcx = 0;
+            h.Regs.Rdx = 0;
+            h.Regs.Rax = 7;
+            Assert.Equal(ExitAction.Resume, h.Exit(ExitReason.Xsetbv, instructionLength: 3));
+            Assert.Equal(7UL, h.Vcpu.GuestXcr0);
+            Assert.Equal(832u, Run(h, 0xD, 0).Ebx);
+        }
+
+        [Fact]
+        public void XsaveSubleaf1KeepsOnlyXsaveopt()
+        {
+            using VcpuHarness h = Skylake();
+            Assert.Equal(new CpuidResult(1, 0, 0, 0), Run(h, 0xD, 1));
+        }
+
+        [Fact]
+        public void XsaveComponentLeavesExistOnlyForOfferedComponents()
+        {
+            using VcpuHarness h = Skylake();
+            Assert.Equal(new CpuidResult(256, 576, 0, 0), Run(h, 0xD, 2));
+            Assert.Equal(default, Run(h, 0xD, 3));      // MPX: not offered
+            Assert.Equal(default, Run(h, 0xD, 5));      // AVX-512: not offered
+            Assert.Equal(default, Run(h, 0xD, 63));
+            Assert.Equal(default, Run(h, 0xD, 64));
+            Assert.Equal(default, Run(h, 0xD, 0xFFFFFFFF));
+        }
+
+        [Fact]
+        public void OtherLeavesPassThrough()
+        {
+            using VcpuHarness h = Skylake();
+            Assert.Equal(new CpuidResult(0x16, 0x756E6547, 0x6C65746E, 0x49656E69), Run(h, 0));
+            Assert.Equal(new CpuidResult(0, 0, 0x121, 0x2C100800), Run(h, 0x80000001));
+        }
+
+        [Fact]
+        public void CachedAnswersMatchThePolicy()
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(2, 0x00FEFF01, 0xF0, 0, 0);
+            CpuidCache cache = CpuidCache.Build(ref h.Vcpu.Platform);
+            foreach (uint leaf in new uint[] { 0, 2, 6, 0xA, 0x80000001, 0x40000000, 0x40000001 })
+            {
+                Assert.True(cache.TryGet(leaf, out CpuidResult cached), "leaf 0x" + leaf.ToString("x") + " should be cached");
+                Assert.Equal(CpuidPolicy.Apply(ref h.Vcpu.Platform, leaf, 0, 1), cached);
+            }
+        }
+
+        [Theory]
+        [InlineData(1u)]
+        [InlineData(4u)]
+        [InlineData(7u)]
+        [InlineData(0xBu)]
+        [InlineData(0xDu)]
+        [InlineData(0x1Fu)]
+        [InlineData(0x20u)]
+        [InlineData(0x40000002u)]
+        public void LeavesThatDependOnSubleafOrGuestStateAreNotCached(uint leaf)
+        {
+            using VcpuHarness h = Skylake();
+            CpuidCache cache = CpuidCache.Build(ref h.Vcpu.Platform);
+            Assert.False(cache.TryGet(leaf, out _));
+            Assert.Equal(0u, cache.BasicFastMask & (leaf < 32 ? 1u << (int)leaf : 0));
+        }
+    }
+}
