@@ -16,9 +16,11 @@ namespace BareVisor.Core.Devices
             Paused,   // gate low: modes 0 and 4 hold their count; modes 2 and 3 stop with OUT high
         }
 
+        // The 8254's power-up state is undefined; this one starts idle in mode 0 with OUT low, so
+        // nothing fires until the guest programs the counter.
         private State _state = State.Idle;
-        private byte _control = 0x36;   // bits 5-0 of the last control word (as the status byte shows them)
-        private int _mode = 3;
+        private byte _control = 0x30;   // bits 5-0 of the last control word (as the status byte shows them)
+        private int _mode;
         private bool _bcd;
         private int _access = 3;        // 1: LSB, 2: MSB, 3: LSB then MSB
         private uint _countRegister;    // the last count written (1-65536, or 1-10000 in BCD)

@@ -32,6 +32,7 @@ namespace BareVisor.Core.Loaders
         public const uint DefaultInitrdAddrMax = 0x37FFFFFF;
 
         private const ulong OneMiB = 0x100000;
+        private const ulong FourGiB = 0x100000000;
 
         public static bool TryPlan(ReadOnlySpan<byte> image, LinuxBootParameters parameters, out LoadPlan plan, out string error)
         {
@@ -85,7 +86,7 @@ namespace BareVisor.Core.Loaders
                 return LoaderText.Fail("bzImage: no room for the kernel: it needs init_size " + LoaderText.Hex(footprint)
                     + " bytes of usable guest RAM at pref_address " + LoaderText.Hex(header.PrefAddress) + " or at " + LoaderText.Hex(load), out error);
             if (header.PrefAddress != 0)
-                builder.Warn("bzImage: pref_address " + LoaderText.Hex(header.PrefAddress) + " is unusable (unaligned, below 1 MiB or without "
+                builder.Warn("bzImage: pref_address " + LoaderText.Hex(header.PrefAddress) + " is unusable (unaligned, below 1 MiB, above 4 GiB or without "
                     + LoaderText.Hex(footprint) + " bytes of RAM); the kernel is loaded at " + LoaderText.Hex(load));
             if (!header.Relocatable)
                 builder.Warn("bzImage: the kernel is not relocatable and will move itself to pref_address");
@@ -95,7 +96,8 @@ namespace BareVisor.Core.Loaders
 
         private static bool IsSuitable(LinuxSetupHeader header, GuestMemoryRange[] map, ulong address, ulong footprint)
         {
-            if (address < OneMiB || address < BootAddresses.LowAreaEnd)
+            // Below 1 MiB is the loader's and the BIOS's; above 4 GiB the plan's identity map does not reach.
+            if (address < OneMiB || address + footprint > FourGiB || address + footprint < address)
                 return false;
             if (header.Relocatable && (address & (header.KernelAlignment - 1)) != 0)
                 return false;
