@@ -27,8 +27,7 @@ public sealed class BochsUefiIsoTests(ITestOutputHelper log)
             Timeout = TimeSpan.FromSeconds(90),
             RunsDirectory = Artifacts.TestRuns,
         };
-        var check = new BootCheck(await EmulatorSession.RunAsync(run), "ISO, Bochs with OVMF", log);
-        check.Booted();
+        BootCheck check = await BootCheck.BootAsync(run, log);
         check.FoundConfig();
         check.Line(BootCheck.VtxUsable);
         check.PoweredOffAndClean();

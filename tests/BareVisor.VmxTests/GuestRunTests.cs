@@ -275,6 +275,15 @@ public sealed class GuestRunTests : IClassFixture<GuestRunFixture>
     }
 
     [Fact]
+    public void Hlt_SleepsUntilTheDeviceTimerWakesIt()
+    {
+        Run.ExpectChecksPassed("sleeper");
+        Run.ExpectExits("sleeper", "Hlt", TestGuests.SleeperTicks);
+        Run.ExpectExits("sleeper", "VmxPreemptionTimerExpired");
+        Run.ExpectStopped("sleeper", "powered off with status 0");
+    }
+
+    [Fact]
     public void TimeLimit_StopsAGuestThatNeverExits()
     {
         Run.ExpectStopped("spin", TestGuests.TimeLimitStop);

@@ -46,7 +46,10 @@ public sealed record EmulatorRun
     /// <summary>Parent of the per-run directories that hold configs, copies and logs.</summary>
     public string RunsDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "barevisor-runs");
 
-    /// <summary>Short text for reports: "Bochs Bios, ISO /x/barevisor.iso, 128 MiB, 2 CPUs".</summary>
+    /// <summary>
+    /// Short text for reports: "Bochs Bios, ISO /x/barevisor.iso, 128 MiB, 2 CPUs", or
+    /// "Qemu Uefi, USB stick /x/barevisor.img on Xhci, 256 MiB, 1 CPU".
+    /// </summary>
     public string Describe() =>
         $"{Emulator} {Firmware}, {Boot}, {MemoryMiB} MiB, {Cpus} CPU{(Cpus == 1 ? "" : "s")}";
 
@@ -56,17 +59,19 @@ public sealed record EmulatorRun
         if (Boot == null)
             throw new ArgumentException("EmulatorRun.Boot is required");
         if (!Boot.IsIso && Emulator == EmulatorKind.Bochs)
-            throw new ArgumentException("Bochs boots only an ISO; QEMU's -kernel loader has no Bochs equivalent");
+            throw new ArgumentException(Boot.Kind == BootKind.Kernel
+                ? "Bochs boots only an ISO; QEMU's -kernel loader has no Bochs equivalent"
+                : "Bochs boots only an ISO; USB and network boot run in QEMU only (Bochs has neither a usb-storage boot path nor an iPXE ROM here)");
         if (Serial == SerialConsole.Terminal && Emulator == EmulatorKind.Bochs)
             throw new ArgumentException("Bochs cannot own the terminal (its term mode disables Ctrl-C); follow the serial file with OnSerialText");
-        if (!Boot.IsIso && Firmware == Firmware.Uefi)
+        if (Boot.Kind == BootKind.Kernel && Firmware == Firmware.Uefi)
             throw new ArgumentException("QEMU's -kernel Multiboot loader works with BIOS firmware only");
         if (MemoryMiB < 16 || Cpus < 1)
             throw new ArgumentException($"implausible machine: {MemoryMiB} MiB, {Cpus} CPUs");
         if (Timeout < TimeSpan.Zero)
             throw new ArgumentException("Timeout must not be negative");
-        string image = Boot.IsIso ? Boot.IsoPath : Boot.KernelPath;
-        if (!File.Exists(image))
-            throw new FileNotFoundException($"boot image not found: {image}", image);
+        if (Boot.IsFirmwareMedium && Timeout == TimeSpan.Zero)
+            throw new ArgumentException("USB and network runs need a wall-clock limit");
+        Boot.Validate();
     }
 }

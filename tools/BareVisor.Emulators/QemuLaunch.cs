@@ -1,6 +1,7 @@
-// Host side. Builds the QEMU command line (TCG or KVM) for one run. Every file QEMU touches
-// is named relative to the run directory, its working directory: QEMU's option syntax splits on
-// commas, so an absolute path with a comma would silently change the meaning of an option.
+// Host side. Builds the QEMU command line (TCG or KVM) for one run, whatever it boots: an ISO, a
+// kernel ELF, a USB stick or the network. Every file QEMU touches is named relative to the run
+// directory, its working directory: QEMU's option syntax splits on commas, so an absolute path with
+// a comma would silently change the meaning of an option.
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -42,21 +43,47 @@ internal static class QemuLaunch
             args.AddRange(["-drive", "if=pflash,format=raw,file=ovmf-vars.fd"]);
         }
 
-        if (run.Boot.IsIso)
-        {
-            File.CreateSymbolicLink(Path.Combine(runDirectory, "boot.iso"), run.Boot.IsoPath);
-            temporary.Add("boot.iso");
-            args.AddRange(["-cdrom", "boot.iso", "-boot", "d"]);
-        }
-        else
-        {
-            args.AddRange(["-kernel", run.Boot.KernelPath, "-append", run.Boot.CommandLine]);
-        }
-
+        args.AddRange(BootArguments(run.Boot, runDirectory, temporary));
         args.AddRange(run.ExtraArgs);
         return new LaunchPlan(HostFiles.Qemu, args.ToList(), "serial.log", "qemu.log", temporary)
         {
             InheritsTerminal = run.Serial == SerialConsole.Terminal,
         };
+    }
+
+    /// <summary>The options that attach <paramref name="boot"/>: a CD, the Multiboot1 loader, or the first boot device the firmware finds.</summary>
+    private static IReadOnlyList<string> BootArguments(BootSource boot, string runDirectory, List<string> temporary)
+    {
+        switch (boot.Kind)
+        {
+            case BootKind.Iso:
+                Link(runDirectory, "boot.iso", boot.IsoPath, temporary);
+                return ["-cdrom", "boot.iso", "-boot", "d"];
+            case BootKind.Kernel:
+                return ["-kernel", boot.KernelPath, "-append", boot.CommandLine];
+            case BootKind.UsbStick:
+                Link(runDirectory, "usb.img", boot.UsbImagePath, temporary);
+                return
+                [
+                    "-drive", "if=none,id=stick,format=raw,readonly=on,file=usb.img",
+                    "-device", $"{(boot.Controller == UsbController.Xhci ? "qemu-xhci" : "usb-ehci")},id=usb",
+                    "-device", "usb-storage,bus=usb.0,drive=stick,bootindex=1",
+                ];
+            default:
+                Link(runDirectory, "tftp", boot.TftpDirectory, temporary);
+                // restrict=on: the guest reaches QEMU's own DHCP and TFTP servers and nothing else.
+                return
+                [
+                    "-netdev", $"user,id=net,restrict=on,tftp=tftp,bootfile={boot.BootFile}",
+                    "-device", $"{(boot.Card == NetworkCard.VirtioNet ? "virtio-net-pci" : "e1000")},netdev=net,bootindex=1",
+                ];
+        }
+    }
+
+    /// <summary>A link in the run directory to a file or directory that may have a comma in its path.</summary>
+    private static void Link(string runDirectory, string name, string target, List<string> temporary)
+    {
+        File.CreateSymbolicLink(Path.Combine(runDirectory, name), target);
+        temporary.Add(name);
     }
 }

@@ -19,6 +19,8 @@ namespace BareVisor.Kernel.Vmx
         internal PortBus Ports;
         internal MmioBus MmioDevices;
         internal ReportedOnce Reported;
+        internal LegacyPc LegacyDevices;
+        internal ulong StartTsc;
 
         public CpuidResult HostCpuid(uint leaf, uint subleaf)
         {
@@ -27,6 +29,17 @@ namespace BareVisor.Kernel.Vmx
         }
 
         public ulong ReadTsc() => Native.ReadTsc();
+
+        public LegacyPc Devices => LegacyDevices;
+
+        public ulong NowNanoseconds
+        {
+            get
+            {
+                ulong hz = Platform.Clock.TscHz, elapsed = Native.ReadTsc() - StartTsc;
+                return elapsed / hz * 1000000000UL + elapsed % hz * 1000000000UL / hz;
+            }
+        }
 
         public MmioBus Mmio => MmioDevices;
 

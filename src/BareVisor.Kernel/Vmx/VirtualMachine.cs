@@ -10,7 +10,9 @@ using BareVisor.Core.Text;
 using BareVisor.Core.Vmx;
 using BareVisor.Core.Vmx.Exits;
 using BareVisor.Kernel.Arch;
+using BareVisor.Kernel.Console;
 using BareVisor.Kernel.Memory;
+using BareVisor.Kernel.Platform;
 
 namespace BareVisor.Kernel.Vmx
 {
@@ -33,6 +35,11 @@ namespace BareVisor.Kernel.Vmx
         private readonly MmioBus _mmio = new MmioBus();
         private readonly DebugConsole _console;
         private KernelGuestPlatform _platform;
+        private bool _resetRequested;
+        private bool _timer;
+
+        // Guest RAM above this is reported to the guest's CMOS as memory above 4 GiB.
+        private const ulong LowMemoryLimit = 0xC0000000;
 
         internal string Name => _spec.Name;
 
@@ -51,6 +58,9 @@ namespace BareVisor.Kernel.Vmx
             _console = new DebugConsole((line, length) => platform.GuestOutput(new ReadOnlySpan<byte>(line, 0, length)));
             _ports.TryClaim(DebugConsole.Port, 1, _console);
             _ports.TryClaim(PostCodePort.Port, 1, new PostCodePort());
+            _platform.StartTsc = Native.ReadTsc();
+            _platform.LegacyDevices = new LegacyPc(_ports, b => SerialPort.Write((char)b), () => _resetRequested = true,
+                HostRtc.UnixSeconds(), System.Math.Min(spec.MemoryBytes, LowMemoryLimit), spec.MemoryBytes > LowMemoryLimit ? spec.MemoryBytes - LowMemoryLimit : 0);
             // EPT maps RAM only below MemoryBytes, so the page faults into the MMIO bus.
             if (spec.MemoryBytes <= ScratchRegisterPage.IoApicWindow)
                 _mmio.TryClaim(new GuestPhysical(ScratchRegisterPage.IoApicWindow), ScratchRegisterPage.Size, new ScratchRegisterPage());
@@ -74,14 +84,13 @@ namespace BareVisor.Kernel.Vmx
             Native.VmClear(_vmcs.Value);
             Native.VmPtrLoad(_vmcs.Value);
             HardwareVmcs vmcs = default;
-            bool timer = _spec.TimeLimitSeconds != 0 && plan.HasPreemptionTimer;
-            vmcs.Write(VmcsField32.PinBasedVmExecutionControls, plan.PinBased | (timer ? (uint)PinBasedControls.ActivateVmxPreemptionTimer : 0));
+            // The preemption timer wakes halted vCPUs for device timers and enforces time limits.
+            _timer = plan.HasPreemptionTimer;
+            vmcs.Write(VmcsField32.PinBasedVmExecutionControls, plan.PinBased | (_timer ? (uint)PinBasedControls.ActivateVmxPreemptionTimer : 0));
             vmcs.Write(VmcsField32.PrimaryProcessorBasedVmExecutionControls, plan.Primary);
             vmcs.Write(VmcsField32.SecondaryProcessorBasedVmExecutionControls, plan.Secondary);
-            vmcs.Write(VmcsField32.PrimaryVmExitControls, plan.Exit | (timer ? (uint)ExitControls.SaveVmxPreemptionTimerValue : 0));
-            if (timer)
-                vmcs.Write(VmcsField32.VmxPreemptionTimerValue, PreemptionSlice);
-            else if (_spec.TimeLimitSeconds != 0)
+            vmcs.Write(VmcsField32.PrimaryVmExitControls, plan.Exit);
+            if (!_timer && _spec.TimeLimitSeconds != 0)
                 _platform.Log("time limit not enforced: this CPU has no VMX-preemption timer");
             uint entry = plan.Entry | (_spec.Mode == GuestStartMode.Long ? (uint)EntryControls.Ia32eModeGuest : 0);
             vmcs.Write(VmcsField32.VmEntryControls, entry);
@@ -122,7 +131,7 @@ namespace BareVisor.Kernel.Vmx
             vcpu.Msrs.ApicBase = MsrExit.ApicBaseAtReset;
             vcpu.GuestXcr0 = 1;
             vcpu.TimeLimitSeconds = _spec.TimeLimitSeconds;
-            vcpu.PreemptionSlice = PreemptionSlice;
+            vcpu.CanSleep = _timer;
             if (_spec.TimeLimitSeconds != 0)
                 vcpu.DeadlineTsc = Native.ReadTsc() + _spec.TimeLimitSeconds * Platform.Clock.TscHz;
             counters = vcpu.Counters;
@@ -130,6 +139,9 @@ namespace BareVisor.Kernel.Vmx
             for (int launched = 0; ; launched = 1)
             {
                 VmxRoot.LoadGuestXcr0(vcpu.GuestXcr0);
+                InterruptDelivery.BeforeEntry(ref vcpu);
+                if (_timer)
+                    ArmPreemptionTimer(ref vcpu.Vmcs, _platform.LegacyDevices);
                 int status = Native.VmRun(_registers, launched);
                 if (status != 0)
                     return EntryFailure.Describe(status, launched);
@@ -145,6 +157,11 @@ namespace BareVisor.Kernel.Vmx
                 // A guest that exits all the time uses little guest time but much host time.
                 if (action == ExitAction.Resume && vcpu.DeadlineTsc != 0 && Native.ReadTsc() >= vcpu.DeadlineTsc)
                     action = TimerExit.Handle(ref vcpu);
+                if (action == ExitAction.Resume && _resetRequested)
+                {
+                    vcpu.RebootRequested = true;
+                    action = vcpu.Stop("reset through the keyboard controller");
+                }
                 if (action == ExitAction.StopGuest)
                 {
                     _console.Flush();
@@ -156,14 +173,15 @@ namespace BareVisor.Kernel.Vmx
 
         internal bool RebootRequested { get; private set; }
 
-        // About 10 ms of TSC time in preemption-timer units (TSC >> IA32_VMX_MISC[4:0]).
-        private static uint PreemptionSlice
+        private const ulong SliceNanoseconds = 10000000;
+
+        // The next device timer event, at most 10 ms away, in preemption-timer units (TSC
+        // ticks >> IA32_VMX_MISC[4:0]).
+        private static void ArmPreemptionTimer(ref HardwareVmcs vmcs, LegacyPc devices)
         {
-            get
-            {
-                ulong ticks = (Platform.Clock.TscHz / 100) >> (int)(VmxRoot.Capabilities.Misc & 0x1F);
-                return ticks == 0 ? 1 : ticks > uint.MaxValue ? uint.MaxValue : (uint)ticks;
-            }
+            ulong nanoseconds = System.Math.Min(devices.NextEventNanoseconds, SliceNanoseconds);
+            ulong ticks = (nanoseconds * (Platform.Clock.TscHz / 1000) / 1000000) >> (int)(VmxRoot.Capabilities.Misc & 0x1F);
+            vmcs.Write(VmcsField32.VmxPreemptionTimerValue, ticks == 0 ? 1u : ticks > uint.MaxValue ? uint.MaxValue : (uint)ticks);
         }
 
         // The SYSCALL and SWAPGS MSRs pass through; a guest must not see the previous guest's.

@@ -1,7 +1,8 @@
 // Interface calls that ILC could not devirtualise go through a dispatch cell: the call site loads
 // the cell's address into r11 and calls its stub (RhpInitialDynamicInterfaceDispatch in Abi.asm),
 // which asks this resolver for the target. Layouts are ILC 10's contract:
-//   cell: { stub, rel32(interface MethodTable) | 3 } followed by { 0, interface slot }
+//   cell: { stub, rel32(interface MethodTable) | 3 }; the cells of all call sites of one interface
+//   method form a block that ends with a terminator cell { 0, interface slot }
 //   dispatch map: 4 x ushort counts, then { interface index, interface slot, vtable slot } entries
 // No caching: BareVisor's hot paths use generic struct constraints, which need no dispatch.
 using System;
@@ -21,7 +22,7 @@ namespace Internal.Runtime
             if (obj == null)
                 throw new NullReferenceException();
             MethodTable* iface = (MethodTable*)RelativeTarget(cell + 1, (int)cell[1] & ~3);
-            ushort slot = (ushort)cell[3];
+            ushort slot = SlotOf(cell);
             MethodTable* type = MethodTable.Of(obj);
             for (MethodTable* t = type; t != null && !t->IsParameterized; t = t->RelatedType)
             {
@@ -35,6 +36,14 @@ namespace Internal.Runtime
                 return SealedSlotTarget(t, vtableSlot);
             }
             throw new NotSupportedException("interface method has no implementation (default interface methods are not supported)");
+        }
+
+        private static ushort SlotOf(nint* cell)
+        {
+            nint* terminator = cell;
+            while (terminator[0] != 0)
+                terminator += 2;
+            return (ushort)terminator[1];
         }
 
         private static int FindImplementation(MethodTable* type, MethodTable* iface, ushort slot)

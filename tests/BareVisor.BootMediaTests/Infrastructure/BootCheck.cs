@@ -2,9 +2,9 @@
 // configuration, found the guest's module, reported the VT-x situation, and powered off within
 // the limit. A failure carries the whole serial log, the emulator log and the command line; a
 // run whose checks all pass deletes its directory.
-using System;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using BareVisor.Emulators;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -18,13 +18,33 @@ public sealed class BootCheck
     public const string VtxUsable = "^vmx: VT-x usable";
 
     private readonly EmulatorResult result;
-    private readonly string medium;
 
-    public BootCheck(EmulatorResult result, string medium, ITestOutputHelper log)
+    private BootCheck(EmulatorResult result, ITestOutputHelper log)
     {
         this.result = result;
-        this.medium = medium;
-        log.WriteLine($"{medium}: {result.End} after {result.WallTime.TotalSeconds:F1} s");
+        log.WriteLine($"{result.Run.Describe()}: {result.End} after {result.WallTime.TotalSeconds:F1} s");
+    }
+
+    /// <summary>Runs <paramref name="run"/> and checks that BareVisor started.</summary>
+    public static async Task<BootCheck> BootAsync(EmulatorRun run, ITestOutputHelper log)
+    {
+        var check = new BootCheck(await EmulatorSession.RunAsync(run), log);
+        check.Booted();
+        return check;
+    }
+
+    /// <summary>
+    /// The whole path of one medium in QEMU TCG: BareVisor starts, loaded through
+    /// <paramref name="protocol"/> by <paramref name="loaderPattern"/>, finds the test
+    /// configuration, reports that there is no VT-x (TCG has none) and powers off.
+    /// </summary>
+    public static async Task QemuBootsMedium(Firmware firmware, BootSource medium, string protocol, string loaderPattern, ITestOutputHelper log)
+    {
+        BootCheck check = await BootAsync(Machines.Qemu(firmware, medium), log);
+        check.LoadedBy(protocol, loaderPattern);
+        check.FoundConfig();
+        check.ReportedNoVtx();
+        check.PoweredOffAndClean();
     }
 
     /// <summary>The line matching pattern; fails the test if there is none.</summary>
@@ -45,7 +65,7 @@ public sealed class BootCheck
         Line("^config: 1 VMs configured, 0 rejected$");
         Line($"^config: vm {TestMedia.VmName}: kernel {Regex.Escape(TestMedia.GuestPath)}, 64 MiB, 1 vCPUs$");
         Line($"^config: vm {TestMedia.VmName}: kernel module {Regex.Escape(TestMedia.GuestPath)} present, 8 KiB$");
-        Line($"^config: vm {TestMedia.VmName} ready; VMs from the configuration do not start yet (their kernel loaders are not built)$");
+        Line($@"^config: vm {TestMedia.VmName} ready; VMs from the configuration do not start yet \(their kernel loaders are not built\)$");
     }
 
     public void LoadedBy(string protocol, string loaderPattern) =>
@@ -64,5 +84,5 @@ public sealed class BootCheck
     }
 
     private void Fail(string what) =>
-        throw new XunitException($"{medium}: {what}\n\n{result.Report()}");
+        throw new XunitException($"{result.Run.Describe()}: {what}\n\n{result.Report()}");
 }

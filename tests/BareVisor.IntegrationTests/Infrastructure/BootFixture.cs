@@ -1,6 +1,7 @@
 // Host side. Boots the kernel once per test class (xunit class fixture) so each [Fact] checks
 // one part of the same run. A run whose checks all passed deletes its directory; a failed one
 // keeps serial.log, the emulator log and the config under artifacts/test-runs.
+using System;
 using System.Threading.Tasks;
 using BareVisor.Emulators;
 using Xunit;
@@ -27,4 +28,30 @@ public abstract class BootFixture : IAsyncLifetime
             Output.Result.DeleteRunDirectory();
         return Task.CompletedTask;
     }
+}
+
+/// <summary>Boots the build's ISO through the firmware and GRUB.</summary>
+public abstract class IsoBootFixture(EmulatorKind emulator, Firmware firmware, int memoryMiB, int cpus, int timeoutSeconds) : BootFixture
+{
+    protected override EmulatorRun CreateRun(Repository repository) => new()
+    {
+        Emulator = emulator,
+        Firmware = firmware,
+        Boot = BootSource.Iso(repository.Iso),
+        MemoryMiB = memoryMiB,
+        Cpus = cpus,
+        Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+    };
+}
+
+/// <summary>Boots the build's ELF through QEMU's Multiboot1 loader (-kernel) with <paramref name="commandLine"/>.</summary>
+public abstract class KernelBootFixture(string commandLine) : BootFixture
+{
+    protected override EmulatorRun CreateRun(Repository repository) => new()
+    {
+        Emulator = EmulatorKind.Qemu,
+        Boot = BootSource.Kernel(repository.KernelElf, commandLine),
+        MemoryMiB = 512,
+        Timeout = TimeSpan.FromSeconds(20),
+    };
 }

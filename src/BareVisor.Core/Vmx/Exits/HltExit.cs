@@ -1,5 +1,10 @@
-// HLT: the vCPU waits for an interrupt. No virtual device in this build raises interrupts, so a
-// halted vCPU could never wake: the guest is stopped with the reason instead of spinning the host.
+// HLT: the vCPU sleeps until it has an interrupt to take. It is put in the HLT activity state, so
+// the CPU itself waits inside the guest, and the run loop arms the VMX-preemption timer for the
+// next device timer event; InterruptDelivery wakes it. A vCPU that nothing can ever wake (interrupts
+// disabled, or no timer armed and no interrupt pending, or no preemption timer on this CPU) is
+// stopped with the reason instead of hanging BareVisor. VMX root; no allocation.
+using BareVisor.Core.Devices;
+
 namespace BareVisor.Core.Vmx.Exits
 {
     public static class HltExit
@@ -13,7 +18,19 @@ namespace BareVisor.Core.Vmx.Exits
             vcpu.SkipInstruction();
             if ((vcpu.Rflags & RflagsIf) == 0)
                 return vcpu.Stop("halted with interrupts disabled");
-            return vcpu.Stop("halted, and no virtual device can raise an interrupt to wake it");
+            LegacyPc devices = vcpu.Platform.Devices;
+            bool canWake = devices != null && (devices.HasInterrupt || devices.NextEventNanoseconds != ulong.MaxValue);
+            if (!canWake)
+                return vcpu.Stop("halted, and no device timer is armed to wake it");
+            if (!vcpu.CanSleep)
+                return vcpu.Stop("halted, and this CPU has no VMX-preemption timer to wake it");
+            vcpu.Halted = true;
+            vcpu.Vmcs.Write(VmcsField32.GuestActivityState, InterruptDelivery.ActivityHlt);
+            // An STI or MOV SS shadow covered the HLT itself and is over; VM entry refuses the HLT
+            // state with one still set.
+            uint interruptibility = vcpu.Vmcs.Read(VmcsField32.GuestInterruptibilityState);
+            vcpu.Vmcs.Write(VmcsField32.GuestInterruptibilityState, interruptibility & ~3u);
+            return ExitAction.Resume;
         }
     }
 }

@@ -33,5 +33,11 @@ namespace BareVisor.Core.Vmx.Exits
         // The guest's memory-mapped devices (EPT violations in their ranges are emulated); null
         // when the guest has none.
         MmioBus Mmio { get; }
+
+        // The guest's interrupt controller and timers (LegacyPc), advanced to the current time.
+        LegacyPc Devices { get; }
+
+        // Nanoseconds since the guest was created, from the host's clock.
+        ulong NowNanoseconds { get; }
     }
 }

@@ -31,7 +31,11 @@ namespace BareVisor.Core.Vmx.Exits
         // VMX-preemption timer fires.
         public ulong DeadlineTsc;
         public ulong TimeLimitSeconds;
-        public uint PreemptionSlice;
+
+        // In the HLT activity state, waiting for an interrupt (see HltExit), and whether this CPU
+        // has the VMX-preemption timer that wakes it for the next device timer event.
+        public bool Halted;
+        public bool CanSleep;
 
         public int RebootCount;
         public bool RebootRequested;

@@ -146,7 +146,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             using VcpuHarness h = new VcpuHarness();
             h.Set(VmcsFieldNatural.GuestRflags, 0x202);
             Assert.Equal(ExitAction.StopGuest, h.Exit(ExitReason.Hlt, instructionLength: 1));
-            Assert.Equal("halted, and no virtual device can raise an interrupt to wake it", h.Vcpu.StopReason);
+            Assert.Equal("halted, and no device timer is armed to wake it", h.Vcpu.StopReason);
         }
     }
 }

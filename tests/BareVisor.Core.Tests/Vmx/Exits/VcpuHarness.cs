@@ -41,6 +41,8 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         public readonly List<(bool Write, ushort Port, int Size, uint Value)> PortLog = new List<(bool, ushort, int, uint)>();
 
         public MmioBus Mmio;
+        public LegacyPc Devices;
+        public ulong NowNanoseconds;
 
         public string OutputText => Encoding.ASCII.GetString(Output.ToArray());
 
@@ -119,6 +121,10 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         }
 
         public MmioBus Mmio => R.Mmio;
+
+        public LegacyPc Devices => R.Devices;
+
+        public ulong NowNanoseconds => R.NowNanoseconds;
     }
 
     public sealed unsafe class VcpuHarness : IDisposable

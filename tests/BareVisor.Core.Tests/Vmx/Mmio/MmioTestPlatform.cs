@@ -62,5 +62,9 @@ namespace BareVisor.Core.Tests.Vmx.Mmio
         }
 
         public MmioBus Mmio => Bus;
+
+        public LegacyPc Devices => null;
+
+        public ulong NowNanoseconds => 0;
     }
 }
