@@ -4,6 +4,7 @@
 // CR4.VMXE (see Exits/CrAccessExit); the read shadows show the guest its own values.
 // Pure logic over IVmcs; runs at guest set-up.
 using BareVisor.Core.Guests;
+using BareVisor.Core.Loaders;
 using BareVisor.Core.Vmx.Exits;
 
 namespace BareVisor.Core.Vmx
@@ -16,28 +17,47 @@ namespace BareVisor.Core.Vmx
         private const ulong Cr4Pae = 1UL << 5, EferLme = 1UL << 8, EferLma = 1UL << 10;
         public const ushort CodeSelector = 0x08, DataSelector = 0x10;
 
-        public static void Apply<TVmcs>(ref TVmcs vmcs, GuestStartMode mode, ulong entry, ulong stack, ulong cr3)
+        // The state BareVisor gives `guest ...` module guests (docs/guests.md): flat segments 0x08
+        // and 0x10 with no GDT in guest memory, real mode from CS 0.
+        public static StartState ForModuleGuest(GuestStartMode mode, ulong entry, ulong stack, ulong cr3) => new StartState
+        {
+            Mode = mode,
+            Rip = entry,
+            Rsp = stack,
+            Cr3 = mode == GuestStartMode.Long ? cr3 : 0,
+            GdtLimit = 0xFFFF,
+            CodeSelector = mode == GuestStartMode.Real ? (ushort)0 : CodeSelector,
+            DataSelector = mode == GuestStartMode.Real ? (ushort)0 : DataSelector,
+        };
+
+        // Writes the start state into the VMCS. In real mode CS is start.CodeSelector with base
+        // selector * 16 and the other segments are 0; otherwise all segments are flat.
+        public static void Apply<TVmcs>(ref TVmcs vmcs, StartState start)
             where TVmcs : struct, IVmcs
         {
+            GuestStartMode mode = start.Mode;
             bool real = mode == GuestStartMode.Real;
             bool longMode = mode == GuestStartMode.Long;
             uint limit = real ? 0xFFFFu : 0xFFFFFFFFu;
             uint code = real ? CodeAccess : CodeAccess | (longMode ? LongModeCode : Granular32);
             uint data = real ? DataAccess : DataAccess | Granular32;
-            ushort codeSelector = real ? (ushort)0 : CodeSelector, dataSelector = real ? (ushort)0 : DataSelector;
+            ushort codeSelector = start.CodeSelector, dataSelector = start.DataSelector;
+            ulong codeBase = real ? (ulong)codeSelector << 4 : 0;
 
-            Segment(ref vmcs, VmcsField16.GuestCsSelector, VmcsField32.GuestCsLimit, VmcsField32.GuestCsAccessRights, VmcsFieldNatural.GuestCsBase, codeSelector, limit, code);
-            Segment(ref vmcs, VmcsField16.GuestSsSelector, VmcsField32.GuestSsLimit, VmcsField32.GuestSsAccessRights, VmcsFieldNatural.GuestSsBase, dataSelector, limit, data);
-            Segment(ref vmcs, VmcsField16.GuestDsSelector, VmcsField32.GuestDsLimit, VmcsField32.GuestDsAccessRights, VmcsFieldNatural.GuestDsBase, dataSelector, limit, data);
-            Segment(ref vmcs, VmcsField16.GuestEsSelector, VmcsField32.GuestEsLimit, VmcsField32.GuestEsAccessRights, VmcsFieldNatural.GuestEsBase, dataSelector, limit, data);
-            Segment(ref vmcs, VmcsField16.GuestFsSelector, VmcsField32.GuestFsLimit, VmcsField32.GuestFsAccessRights, VmcsFieldNatural.GuestFsBase, dataSelector, limit, data);
-            Segment(ref vmcs, VmcsField16.GuestGsSelector, VmcsField32.GuestGsLimit, VmcsField32.GuestGsAccessRights, VmcsFieldNatural.GuestGsBase, dataSelector, limit, data);
-            Segment(ref vmcs, VmcsField16.GuestTrSelector, VmcsField32.GuestTrLimit, VmcsField32.GuestTrAccessRights, VmcsFieldNatural.GuestTrBase, 0, 0xFFFF, BusyTss);
-            Segment(ref vmcs, VmcsField16.GuestLdtrSelector, VmcsField32.GuestLdtrLimit, VmcsField32.GuestLdtrAccessRights, VmcsFieldNatural.GuestLdtrBase, 0, 0, Unusable);
-            vmcs.Write(VmcsFieldNatural.GuestGdtrBase, 0);
-            vmcs.Write(VmcsField32.GuestGdtrLimit, 0xFFFF);
+            Segment(ref vmcs, VmcsField16.GuestCsSelector, VmcsField32.GuestCsLimit, VmcsField32.GuestCsAccessRights, VmcsFieldNatural.GuestCsBase, codeSelector, codeBase, limit, code);
+            Segment(ref vmcs, VmcsField16.GuestSsSelector, VmcsField32.GuestSsLimit, VmcsField32.GuestSsAccessRights, VmcsFieldNatural.GuestSsBase, dataSelector, 0, limit, data);
+            Segment(ref vmcs, VmcsField16.GuestDsSelector, VmcsField32.GuestDsLimit, VmcsField32.GuestDsAccessRights, VmcsFieldNatural.GuestDsBase, dataSelector, 0, limit, data);
+            Segment(ref vmcs, VmcsField16.GuestEsSelector, VmcsField32.GuestEsLimit, VmcsField32.GuestEsAccessRights, VmcsFieldNatural.GuestEsBase, dataSelector, 0, limit, data);
+            Segment(ref vmcs, VmcsField16.GuestFsSelector, VmcsField32.GuestFsLimit, VmcsField32.GuestFsAccessRights, VmcsFieldNatural.GuestFsBase, dataSelector, 0, limit, data);
+            Segment(ref vmcs, VmcsField16.GuestGsSelector, VmcsField32.GuestGsLimit, VmcsField32.GuestGsAccessRights, VmcsFieldNatural.GuestGsBase, dataSelector, 0, limit, data);
+            Segment(ref vmcs, VmcsField16.GuestTrSelector, VmcsField32.GuestTrLimit, VmcsField32.GuestTrAccessRights, VmcsFieldNatural.GuestTrBase, 0, 0, 0xFFFF, BusyTss);
+            Segment(ref vmcs, VmcsField16.GuestLdtrSelector, VmcsField32.GuestLdtrLimit, VmcsField32.GuestLdtrAccessRights, VmcsFieldNatural.GuestLdtrBase, 0, 0, 0, Unusable);
+            vmcs.Write(VmcsFieldNatural.GuestGdtrBase, start.GdtBase.Value);
+            vmcs.Write(VmcsField32.GuestGdtrLimit, start.GdtLimit == 0 ? 0xFFFFu : start.GdtLimit);
             vmcs.Write(VmcsFieldNatural.GuestIdtrBase, 0);
             vmcs.Write(VmcsField32.GuestIdtrLimit, 0xFFFF);
+            ulong cr3 = start.Cr3;
+            ulong entry = start.Rip - codeBase, stack = start.Rsp;
 
             ulong cr0 = Cr0Et | (real ? 0 : Cr0Pe) | (longMode ? Cr0Pg | Cr0Wp : 0);
             ulong cr4 = longMode ? Cr4Pae : 0;
@@ -67,13 +87,13 @@ namespace BareVisor.Core.Vmx
         }
 
         private static void Segment<TVmcs>(ref TVmcs vmcs, VmcsField16 selector, VmcsField32 limit, VmcsField32 access,
-            VmcsFieldNatural baseField, ushort value, uint limitValue, uint accessRights)
+            VmcsFieldNatural baseField, ushort value, ulong baseValue, uint limitValue, uint accessRights)
             where TVmcs : struct, IVmcs
         {
             vmcs.Write(selector, value);
             vmcs.Write(limit, limitValue);
             vmcs.Write(access, accessRights);
-            vmcs.Write(baseField, 0);
+            vmcs.Write(baseField, baseValue);
         }
     }
 }

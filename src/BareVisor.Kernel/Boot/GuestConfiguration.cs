@@ -1,12 +1,14 @@
 // The guest configuration: finds the boot module named "config" (docs/boot-media.md), parses it with
 // Core's GuestConfigParser and reports each VM, its errors and whether the boot modules it needs are
-// present. Runs once at boot, interrupts off; allocates freely. The file is untrusted input: every
+// present; the VMs whose kernel loads become guests. Runs once at boot, interrupts off; allocates freely. The file is untrusted input: every
 // problem is reported and refuses one VM (or all, for an unreadable module); nothing here panics.
+using System.Collections.Generic;
 using BareVisor.Core.Boot;
 using BareVisor.Core.Config;
 using BareVisor.Core.Text;
 using BareVisor.Kernel.Console;
 using BareVisor.Kernel.Memory;
+using BareVisor.Kernel.Vmx;
 
 namespace BareVisor.Kernel.Boot
 {
@@ -14,24 +16,31 @@ namespace BareVisor.Kernel.Boot
     {
         private const int MaxErrorLines = 40;
 
-        internal static void Report(BootInfo boot)
+        // The configured VMs ready to start (none when there is no usable configuration).
+        internal static GuestDefinition[] Load(BootInfo boot)
         {
+            List<GuestDefinition> guests = new List<GuestDefinition>();
             int index = BootModuleNames.IndexOf(boot.Modules, BootModuleNames.Config);
             if (index < 0)
             {
                 Log.Info("config: no configuration module; no VMs to start");
-                return;
+                return guests.ToArray();
             }
             int count = BootModuleNames.Count(boot.Modules, BootModuleNames.Config);
             if (count > 1)
                 Log.Warning(Messages.WithDecimal("config: ", (ulong)count, " modules are named \"config\"; using the first"));
             if (!TryReadText(boot.Modules[index], out string text))
-                return;
+                return guests.ToArray();
             GuestConfigResult result = GuestConfigParser.Parse(text);
             Log.Info("config: " + result.Summary());
             ReportErrors(result.Errors);
             foreach (VmConfig vm in result.Vms)
-                ReportVm(vm, boot.Modules);
+            {
+                GuestDefinition guest = Prepare(vm, boot.Modules);
+                if (guest != null)
+                    guests.Add(guest);
+            }
+            return guests.ToArray();
         }
 
         // A binary file given as the config has an error on nearly every line: show the first ones.
@@ -66,15 +75,24 @@ namespace BareVisor.Kernel.Boot
             return true;
         }
 
-        private static void ReportVm(VmConfig vm, BootModule[] modules)
+        private static GuestDefinition Prepare(VmConfig vm, BootModule[] modules)
         {
             Log.Info("config: " + vm.Describe());
             LogDetails(vm);
             bool ready = CheckModule(vm, "kernel", vm.Kernel, modules);
             if (vm.Initrd != null)
                 ready &= CheckModule(vm, "initrd", vm.Initrd, modules);
-            if (ready)
-                Log.Info("config: vm " + vm.Name + " ready; VMs from the configuration do not start yet (their kernel loaders are not built)");
+            if (!ready)
+                return null;
+            BootModule kernel = modules[BootModuleNames.IndexOf(modules, vm.Kernel)];
+            BootModule[] initrd = vm.Initrd == null ? new BootModule[0] : new[] { modules[BootModuleNames.IndexOf(modules, vm.Initrd)] };
+            if (!GuestDefinition.TryFromConfig(vm, kernel, initrd, out GuestDefinition guest, out string error))
+            {
+                Log.Warning("config: vm " + vm.Name + ": " + error + "; vm " + vm.Name + " not started");
+                return null;
+            }
+            Log.Info("config: vm " + vm.Name + " ready: " + guest.Plan.Format);
+            return guest;
         }
 
         private static void LogDetails(VmConfig vm)

@@ -43,22 +43,22 @@ namespace BareVisor.Kernel.Boot
 
             BootReport.Memory(boot);
             BootReport.Acpi(boot);
-            GuestConfiguration.Report(boot);
+            GuestDefinition[] configured = GuestConfiguration.Load(boot);
             VirtualizationReport vmx = BootReport.Virtualization();
             FaultInjection.Run(options);
-            RunGuests(boot, vmx);
+            RunGuests(boot, vmx, configured);
             BootReport.Complete(layout.EntryTsc);
             PowerOff.Now(PowerOff.SuccessStatus);
         }
 
-        private static void RunGuests(BootInfo boot, VirtualizationReport vmx)
+        private static void RunGuests(BootInfo boot, VirtualizationReport vmx, GuestDefinition[] configured)
         {
-            int guests = GuestRunner.CountGuestModules(boot);
+            int guests = GuestRunner.CountGuestModules(boot) + configured.Length;
             if (guests == 0)
                 return;
             if (vmx == null)
             {
-                Log.Error(BareVisor.Core.Text.Messages.WithDecimal("vm: ", (ulong)guests, " guest module(s) not started: VT-x not available"));
+                Log.Error(BareVisor.Core.Text.Messages.WithDecimal("vm: ", (ulong)guests, " guest(s) not started: VT-x not available"));
                 return;
             }
             if (!VmxRoot.TryEnter(vmx, out string error))
@@ -66,7 +66,7 @@ namespace BareVisor.Kernel.Boot
                 Log.Error("vmx: " + error + "; guests not started");
                 return;
             }
-            GuestRunner.RunAll(boot, vmx);
+            GuestRunner.RunAll(boot, vmx, configured);
         }
 
         private static BootInfo ParseBootInformation(uint magic, ulong info)

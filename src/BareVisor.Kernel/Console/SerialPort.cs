@@ -10,6 +10,7 @@ namespace BareVisor.Kernel.Console
         private const ushort Data = 0, InterruptEnable = 1, FifoControl = 2, LineControl = 3;
         private const ushort ModemControl = 4, LineStatus = 5;
         private const byte TransmitterEmpty = 0x20;
+        private const byte DataReady = 0x01;
         private const ushort Divisor115200 = 1;
 
         internal static void Initialize()
@@ -21,6 +22,14 @@ namespace BareVisor.Kernel.Console
             Native.Out8(Com1 + LineControl, 0x03);            // 8 data bits, no parity, 1 stop bit
             Native.Out8(Com1 + FifoControl, 0xC7);            // FIFOs on and cleared, 14-byte threshold
             Native.Out8(Com1 + ModemControl, 0x03);           // DTR, RTS
+        }
+
+        // A byte typed on BareVisor's serial line, if one is waiting.
+        internal static bool TryRead(out byte value)
+        {
+            bool ready = (Native.In8(Com1 + LineStatus) & DataReady) != 0;
+            value = ready ? Native.In8(Com1 + Data) : (byte)0;
+            return ready;
         }
 
         internal static void Write(char c)

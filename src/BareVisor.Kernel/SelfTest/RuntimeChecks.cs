@@ -46,6 +46,8 @@ namespace BareVisor.Kernel.SelfTest
                 sides += shape.Sides;
             }
             Check("interface dispatch over three types", area == 9 + 10 + 7 && sides == 4 + 4 + 4);
+            // A second call site of the same interface method: ILC groups the two dispatch cells.
+            Check("interface dispatch from a second call site", shapes[2].Area() == 7);
             Animal animal = new Dog();
             Check("virtual and base calls", animal.Describe() == "dog with 4 legs" && animal.ToString() == "animal");
         }

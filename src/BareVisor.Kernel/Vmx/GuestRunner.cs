@@ -23,7 +23,7 @@ namespace BareVisor.Kernel.Vmx
             return count;
         }
 
-        internal static void RunAll(BootInfo boot, VirtualizationReport caps)
+        internal static void RunAll(BootInfo boot, VirtualizationReport caps, GuestDefinition[] configured)
         {
             ControlPlan plan = ControlPlan.For(caps);
             if (plan.Error != null)
@@ -40,16 +40,18 @@ namespace BareVisor.Kernel.Vmx
                     Log.Error("vm: module \"" + module.CommandLine + "\" rejected: " + error);
                     continue;
                 }
-                RunGuest(spec, module, plan);
+                RunGuest(GuestDefinition.FromModule(spec, module), plan);
             }
+            foreach (GuestDefinition guest in configured)
+                RunGuest(guest, plan);
         }
 
-        private static void RunGuest(GuestModuleSpec spec, BootModule image, in ControlPlan plan)
+        private static void RunGuest(GuestDefinition spec, in ControlPlan plan)
         {
             for (int boot = 0; boot <= VmcallExit.MaxReboots; boot++)
             {
-                Log.Info("vm " + spec.Name + ": starting (" + ModeName(spec.Mode) + " mode)");
-                VirtualMachine vm = VirtualMachine.Create(spec, image, plan);
+                Log.Info("vm " + spec.Name + ": starting (" + ModeName(spec.Start.Mode) + " mode" + (spec.Plan != null ? ", " + spec.Plan.Format : "") + ")");
+                VirtualMachine vm = VirtualMachine.Create(spec, plan);
                 string reason = vm.Run(out ExitCounters counters);
                 bool reboot = vm.RebootRequested && boot < VmcallExit.MaxReboots;
                 vm.Destroy();

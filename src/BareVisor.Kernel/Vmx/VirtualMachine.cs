@@ -26,7 +26,7 @@ namespace BareVisor.Kernel.Vmx
 
         private const ulong SingleContext = 1;
 
-        private readonly GuestModuleSpec _spec;
+        private readonly GuestDefinition _guest;
         private readonly GuestMemory _memory;
         private readonly HostPhysical _vmcs, _msrBitmap, _ioBitmapA, _ioBitmapB;
         private ushort _vpid;
@@ -41,11 +41,11 @@ namespace BareVisor.Kernel.Vmx
         // Guest RAM above this is reported to the guest's CMOS as memory above 4 GiB.
         private const ulong LowMemoryLimit = 0xC0000000;
 
-        internal string Name => _spec.Name;
+        internal string Name => _guest.Name;
 
-        private VirtualMachine(GuestModuleSpec spec, GuestMemory memory)
+        private VirtualMachine(GuestDefinition spec, GuestMemory memory)
         {
-            _spec = spec;
+            _guest = spec;
             _memory = memory;
             _vmcs = VmxRoot.AllocateVmxRegion(VmxRoot.Capabilities.VmcsRevision);
             _msrBitmap = AllocateFilled(0xFF);
@@ -68,18 +68,27 @@ namespace BareVisor.Kernel.Vmx
                 new MsrBitmap(Page(_msrBitmap)).PassThrough(msr);
         }
 
-        internal static VirtualMachine Create(GuestModuleSpec spec, BootModule image, in ControlPlan plan)
+        internal static VirtualMachine Create(GuestDefinition guest, in ControlPlan plan)
         {
-            GuestMemory memory = GuestMemory.Create(spec.MemoryBytes, VmxRoot.Capabilities.EptVpidCap);
-            VirtualMachine vm = new VirtualMachine(spec, memory);
-            IdentityMappedMemory host = default;
-            memory.TryWrite(new GuestPhysical(spec.LoadAddress), host.Read(image.Range.Start, (int)image.Range.Length));
-            ulong cr3 = spec.Mode == GuestStartMode.Long ? LongModePageTables.Build(memory) : 0;
-            vm.WriteVmcs(plan, cr3);
+            GuestMemory memory = GuestMemory.Create(guest.MemoryBytes, VmxRoot.Capabilities.EptVpidCap);
+            VirtualMachine vm = new VirtualMachine(guest, memory);
+            if (guest.Plan != null)
+                LoadPlanCopier.Copy(guest.Plan, guest.Image, guest.PlanModules, memory);
+            else
+                CopyModuleImage(guest, memory);
+            vm.WriteVmcs(plan);
             return vm;
         }
 
-        private void WriteVmcs(in ControlPlan plan, ulong cr3)
+        private static void CopyModuleImage(GuestDefinition guest, GuestMemory memory)
+        {
+            IdentityMappedMemory host = default;
+            memory.TryWrite(new GuestPhysical(guest.LoadAddress), host.Read(guest.Image.Range.Start, (int)guest.Image.Range.Length));
+            if (guest.BuildPageTables)
+                LongModePageTables.Build(memory);
+        }
+
+        private void WriteVmcs(in ControlPlan plan)
         {
             Native.VmClear(_vmcs.Value);
             Native.VmPtrLoad(_vmcs.Value);
@@ -90,9 +99,9 @@ namespace BareVisor.Kernel.Vmx
             vmcs.Write(VmcsField32.PrimaryProcessorBasedVmExecutionControls, plan.Primary);
             vmcs.Write(VmcsField32.SecondaryProcessorBasedVmExecutionControls, plan.Secondary);
             vmcs.Write(VmcsField32.PrimaryVmExitControls, plan.Exit);
-            if (!_timer && _spec.TimeLimitSeconds != 0)
+            if (!_timer && _guest.TimeLimitSeconds != 0)
                 _platform.Log("time limit not enforced: this CPU has no VMX-preemption timer");
-            uint entry = plan.Entry | (_spec.Mode == GuestStartMode.Long ? (uint)EntryControls.Ia32eModeGuest : 0);
+            uint entry = plan.Entry | (_guest.Start.Mode == GuestStartMode.Long ? (uint)EntryControls.Ia32eModeGuest : 0);
             vmcs.Write(VmcsField32.VmEntryControls, entry);
             vmcs.Write(VmcsField32.ExceptionBitmap, EventExit.InterceptedExceptions);
             vmcs.Write(VmcsField64.AddressOfMsrBitmaps, _msrBitmap.Value);
@@ -106,9 +115,11 @@ namespace BareVisor.Kernel.Vmx
                 vmcs.Write(VmcsField16.VirtualProcessorIdentifier, _vpid);
             }
             HostState.Write(ref vmcs);
-            ulong stack = _spec.LoadAddress;
-            GuestStartState.Apply(ref vmcs, _spec.Mode, _spec.LoadAddress, stack, cr3);
-            _registers->Rip = _spec.LoadAddress;
+            GuestStartState.Apply(ref vmcs, _guest.Start);
+            _registers->Rip = vmcs.Read(VmcsFieldNatural.GuestRip);
+            _registers->Rax = _guest.Start.Rax;
+            _registers->Rbx = _guest.Start.Rbx;
+            _registers->Rsi = _guest.Start.Rsi;
             if (BreakNextGuestState)
             {
                 BreakNextGuestState = false;
@@ -130,10 +141,10 @@ namespace BareVisor.Kernel.Vmx
             _registers->ExitCounts = vcpu.Counters.Address;
             vcpu.Msrs.ApicBase = MsrExit.ApicBaseAtReset;
             vcpu.GuestXcr0 = 1;
-            vcpu.TimeLimitSeconds = _spec.TimeLimitSeconds;
+            vcpu.TimeLimitSeconds = _guest.TimeLimitSeconds;
             vcpu.CanSleep = _timer;
-            if (_spec.TimeLimitSeconds != 0)
-                vcpu.DeadlineTsc = Native.ReadTsc() + _spec.TimeLimitSeconds * Platform.Clock.TscHz;
+            if (_guest.TimeLimitSeconds != 0)
+                vcpu.DeadlineTsc = Native.ReadTsc() + _guest.TimeLimitSeconds * Platform.Clock.TscHz;
             counters = vcpu.Counters;
             ClearInheritedMsrs();
             for (int launched = 0; ; launched = 1)
@@ -154,6 +165,8 @@ namespace BareVisor.Kernel.Vmx
                 if ((_registers->IdtVectoringInformation & InterruptionInformation.ValidBit) != 0)
                     EventExit.ReinjectCutOffEvent(ref vcpu);
                 ExitAction action = ExitDispatcher.Dispatch(ref vcpu, (ushort)reason);
+                if (vcpu.Halted || (ushort)reason == (ushort)ExitReason.VmxPreemptionTimerExpired)
+                    ForwardConsoleInput();
                 // A guest that exits all the time uses little guest time but much host time.
                 if (action == ExitAction.Resume && vcpu.DeadlineTsc != 0 && Native.ReadTsc() >= vcpu.DeadlineTsc)
                     action = TimerExit.Handle(ref vcpu);
@@ -182,6 +195,16 @@ namespace BareVisor.Kernel.Vmx
             ulong nanoseconds = System.Math.Min(devices.NextEventNanoseconds, SliceNanoseconds);
             ulong ticks = (nanoseconds * (Platform.Clock.TscHz / 1000) / 1000000) >> (int)(VmxRoot.Capabilities.Misc & 0x1F);
             vmcs.Write(VmcsField32.VmxPreemptionTimerValue, ticks == 0 ? 1u : ticks > uint.MaxValue ? uint.MaxValue : (uint)ticks);
+        }
+
+        // What is typed on BareVisor's serial line goes to the guest's COM1, as far as its receive
+        // FIFO has room (the UART's own 16 bytes; the host UART holds the rest). Polled when the
+        // guest waits in HLT or at each timer slice, so an idle guest still hears its console.
+        private void ForwardConsoleInput()
+        {
+            Uart16550 com1 = _platform.LegacyDevices.Com1;
+            while (com1.ReceiveSpace > 0 && SerialPort.TryRead(out byte value))
+                com1.Receive(value);
         }
 
         // The SYSCALL and SWAPGS MSRs pass through; a guest must not see the previous guest's.

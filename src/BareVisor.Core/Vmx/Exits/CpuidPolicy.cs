@@ -18,7 +18,10 @@ namespace BareVisor.Core.Vmx.Exits
         // XCR0 components a guest may enable: x87, SSE, AVX.
         public const ulong AllowedXcr0 = 0x7;
 
-        private const uint Leaf1EcxHidden = (1u << 3) | (1u << 5) | (1u << 6) | (1u << 15) | (1u << 24); // MONITOR, VMX, SMX, PDCM, TSC-deadline
+        private const uint Leaf1EcxHidden = (1u << 3) | (1u << 5) | (1u << 6) | (1u << 15) | (1u << 21) | (1u << 24); // MONITOR, VMX, SMX, PDCM, x2APIC, TSC-deadline
+
+        // No local APIC is emulated yet: guests use the 8259 and the PIT.
+        private const uint Leaf1EdxApic = 1u << 9;
         private const uint Leaf1EcxHypervisor = 1u << 31;
         public const uint Leaf1EcxOsxsave = 1u << 27;
         private const uint Leaf1EcxXsave = 1u << 26;
@@ -35,6 +38,7 @@ namespace BareVisor.Core.Vmx.Exits
                 case 1:
                     // OSXSAVE mirrors the guest's CR4.OSXSAVE; CpuidExit adds it from the VMCS.
                     r.Ecx = (r.Ecx & ~Leaf1EcxHidden & ~Leaf1EcxOsxsave) | Leaf1EcxHypervisor;
+                    r.Edx &= ~Leaf1EdxApic;
                     r.Ebx = (r.Ebx & 0x0000FFFF) | (1u << 16);    // one logical processor, APIC id 0
                     break;
                 case 4:

@@ -48,6 +48,7 @@ namespace BareVisor.Core.Vmx.Exits
                 case MsrPolicy.Ia32MtrrDefType: value = vcpu.Msrs.MtrrDefType; return true;
                 case MsrPolicy.Ia32Pat: value = vcpu.Vmcs.Read(VmcsField64.GuestIa32Pat); return true;
                 case MsrPolicy.Ia32Efer: value = vcpu.Vmcs.Read(VmcsField64.GuestIa32Efer); return true;
+                case MsrPolicy.Ia32TscAdjust:
                 case MsrPolicy.Ia32BiosSignId:
                 case MsrPolicy.Ia32Mtrrcap:
                 case MsrPolicy.Ia32McgCap:
@@ -73,6 +74,7 @@ namespace BareVisor.Core.Vmx.Exits
                     return true;
                 case MsrPolicy.Ia32Efer: return TryWriteEfer(ref vcpu, value);
                 case MsrPolicy.Ia32Tsc:
+                case MsrPolicy.Ia32TscAdjust:
                 case MsrPolicy.Ia32BiosSignId:
                 case MsrPolicy.Ia32MiscEnable:
                 case MsrPolicy.Ia32McgStatus:

@@ -15,7 +15,7 @@ namespace BareVisor.Core.Vmx.Exits
 
     public static class MsrPolicy
     {
-        public const uint Ia32Tsc = 0x10, Ia32ApicBase = 0x1B, Ia32FeatureControl = 0x3A, Ia32BiosSignId = 0x8B;
+        public const uint Ia32Tsc = 0x10, Ia32ApicBase = 0x1B, Ia32FeatureControl = 0x3A, Ia32TscAdjust = 0x3B, Ia32BiosSignId = 0x8B;
         public const uint Ia32Mtrrcap = 0xFE, Ia32SysenterCs = 0x174, Ia32SysenterEsp = 0x175, Ia32SysenterEip = 0x176;
         public const uint Ia32McgCap = 0x179, Ia32McgStatus = 0x17A, Ia32MiscEnable = 0x1A0, Ia32Pat = 0x277;
         public const uint Ia32MtrrDefType = 0x2FF, Ia32Efer = 0xC0000080, Ia32Star = 0xC0000081, Ia32Lstar = 0xC0000082;
@@ -30,7 +30,7 @@ namespace BareVisor.Core.Vmx.Exits
 
         private static readonly uint[] s_emulated =
         {
-            Ia32Tsc, Ia32ApicBase, Ia32FeatureControl, Ia32BiosSignId, Ia32Mtrrcap, Ia32McgCap,
+            Ia32Tsc, Ia32ApicBase, Ia32FeatureControl, Ia32TscAdjust, Ia32BiosSignId, Ia32Mtrrcap, Ia32McgCap,
             Ia32McgStatus, Ia32MiscEnable, Ia32Pat, Ia32MtrrDefType, Ia32Efer,
         };
 

@@ -11,7 +11,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
     public class CpuidExitTests
     {
         private const uint Sse3 = 1u << 0, Monitor = 1u << 3, Vmx = 1u << 5, Smx = 1u << 6, Pdcm = 1u << 15;
-        private const uint TscDeadline = 1u << 24, Xsave = 1u << 26, Osxsave = 1u << 27, Avx = 1u << 28, Hypervisor = 1u << 31;
+        private const uint X2apic = 1u << 21, TscDeadline = 1u << 24, Xsave = 1u << 26, Osxsave = 1u << 27, Avx = 1u << 28, Hypervisor = 1u << 31;
         private const ulong Cr4Osxsave = 1UL << 18;
 
         // A Skylake-like host: XSAVE with x87, SSE, AVX, MPX (3, 4) and AVX-512 (5-7) state.
@@ -87,11 +87,12 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         {
             using VcpuHarness h = Skylake();
             CpuidResult r = Run(h, 1);
-            Assert.Equal(0u, r.Ecx & (Monitor | Vmx | Smx | Pdcm | TscDeadline));
+            Assert.Equal(0u, r.Ecx & (Monitor | Vmx | Smx | Pdcm | X2apic | TscDeadline));
             Assert.Equal(Hypervisor, r.Ecx & Hypervisor);
             Assert.Equal(Sse3 | Xsave | Avx, r.Ecx & (Sse3 | Xsave | Avx));
             Assert.Equal(0x00050654u, r.Eax);
-            Assert.Equal(0xBFEBFBFFu, r.Edx);
+            // The host's EDX less the local APIC (bit 9), which BareVisor does not emulate yet.
+            Assert.Equal(0xBFEBFBFFu & ~(1u << 9), r.Edx);
         }
 
         [Fact]

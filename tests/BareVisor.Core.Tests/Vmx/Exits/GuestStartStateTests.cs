@@ -23,7 +23,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         {
             FakeVmcsState state = new FakeVmcsState();
             FakeVmcs vmcs = new FakeVmcs(state);
-            GuestStartState.Apply(ref vmcs, mode, entry, stack, cr3);
+            GuestStartState.Apply(ref vmcs, GuestStartState.ForModuleGuest(mode, entry, stack, cr3));
             return state;
         }
 

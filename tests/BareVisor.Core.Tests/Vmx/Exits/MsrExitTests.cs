@@ -251,7 +251,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             }
             if (MsrPolicy.Treatment(0xC0000080) == MsrTreatment.Emulated)
                 emulated.Add(0xC0000080);
-            Assert.Equal(11, emulated.Count);
+            Assert.Equal(12, emulated.Count);
             foreach (uint msr in emulated)
             {
                 h.Set(VmcsField32.VmEntryInterruptionInformationField, 0);

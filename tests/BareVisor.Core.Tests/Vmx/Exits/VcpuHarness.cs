@@ -148,7 +148,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             Vcpu.Reported = new ReportedOnce();
             Vcpu.Msrs.ApicBase = MsrExit.ApicBaseAtReset;
             Vcpu.GuestXcr0 = 1;
-            GuestStartState.Apply(ref Vcpu.Vmcs, mode, Entry, Stack, mode == GuestStartMode.Long ? LongModeCr3 : 0);
+            GuestStartState.Apply(ref Vcpu.Vmcs, GuestStartState.ForModuleGuest(mode, Entry, Stack, mode == GuestStartMode.Long ? LongModeCr3 : 0));
             uint entryControls = (uint)(EntryControls.LoadIa32Efer | EntryControls.LoadIa32Pat)
                 | (mode == GuestStartMode.Long ? (uint)EntryControls.Ia32eModeGuest : 0);
             Vcpu.Vmcs.Write(VmcsField32.VmEntryControls, entryControls);
