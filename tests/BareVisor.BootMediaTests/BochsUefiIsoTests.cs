@@ -1,5 +1,5 @@
 // Host side. The configured ISO in Bochs with OVMF as its ROM: UEFI firmware, GRUB's EFI loader,
-// and an emulated CPU with VT-x, so BareVisor reports VT-x usable as well as its configuration.
+// and an emulated CPU with VT-x, so BareVisor reports VT-x usable and runs the configured VM.
 using System;
 using System.Threading.Tasks;
 using BareVisor.BootMediaTests.Infrastructure;
@@ -30,6 +30,8 @@ public sealed class BochsUefiIsoTests(ITestOutputHelper log)
         BootCheck check = await BootCheck.BootAsync(run, log);
         check.FoundConfig();
         check.Line(BootCheck.VtxUsable);
+        check.Line($"^vm {TestMedia.VmName}: starting \\(protected mode, Multiboot1");
+        check.Line($"^vm {TestMedia.VmName}: stopped: powered off with status 0$");
         check.PoweredOffAndClean();
     }
 }

@@ -53,7 +53,7 @@ public sealed class ConfigModuleTests(ITestOutputHelper log)
         BootCheck check = await Boot(MixedConfig, log);
         check.Line("^config: 2 VMs configured, 1 rejected$");
         check.Line(@"^config: line 7: memory: '512' has no unit; write 512M for MiB \(units K, M, G\); vm bad not started$");
-        check.Line(@"^config: vm good ready; VMs from the configuration do not start yet \(their kernel loaders are not built\)$");
+        check.Line("^config: vm good ready: Multiboot1");
         check.ReportedNoVtx();
         check.PoweredOffAndClean();
     }

@@ -4,7 +4,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace BareVisor.Emulators;
 
@@ -36,6 +38,23 @@ public sealed class EmulatorResult
 
     public bool TimedOut => End == RunEnd.TimedOut;
 
+    // Bochs's debugger names the instruction it stopped at, "(0).[110736398] [0x...] 0008:... out dx, al",
+    // when it exits by itself (shutdown port) or after an interrupt; the bracketed number is its tick count.
+    private static readonly Regex BochsStopLine = new(@"^\(\d+\)\.\[(\d+)\]", RegexOptions.Compiled | RegexOptions.Multiline);
+
+    /// <summary>
+    /// Bochs's tick count when it stopped (one tick per emulated instruction, the clock of a
+    /// <c>clock: sync=none</c> run), or null: not Bochs, or Bochs was killed before it said.
+    /// </summary>
+    public long? BochsTicks => Run?.Emulator == EmulatorKind.Bochs ? ParseBochsTicks(ConsoleText) : null;
+
+    /// <summary>The tick count in the last "(cpu).[ticks]" line of Bochs's console output, or null.</summary>
+    public static long? ParseBochsTicks(string consoleText)
+    {
+        MatchCollection matches = BochsStopLine.Matches(consoleText ?? "");
+        return matches.Count == 0 ? null : long.Parse(matches[^1].Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>COM1 output as clean lines: no escapes, CRs or "[ seconds] level" prefixes.</summary>
     public IReadOnlyList<string> SerialLines => SerialText.Lines(SerialRaw);
 
@@ -50,7 +69,10 @@ public sealed class EmulatorResult
         var report = new StringBuilder();
         report.Append(Run.Describe()).Append(": ").Append(End)
               .Append(" after ").Append(WallTime.TotalSeconds.ToString("F1")).Append(" s")
-              .Append(", exit code ").Append(ExitCode?.ToString() ?? "none (killed)").Append('\n');
+              .Append(", exit code ").Append(ExitCode?.ToString() ?? "none (killed)");
+        if (BochsTicks is long ticks)
+            report.Append(", ").Append(ticks.ToString("N0", CultureInfo.InvariantCulture)).Append(" Bochs ticks");
+        report.Append('\n');
         report.Append("run directory: ").Append(RunDirectory).Append('\n');
         report.Append("command: ").Append(CommandLine).Append('\n');
         report.Append("--- serial (COM1) ---\n").Append(SerialText.Printable(SerialRaw)).Append('\n');

@@ -13,6 +13,9 @@ public static class EmulatorSession
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
+    // Bochs leaves its simulation loop within milliseconds of SIGINT.
+    private static readonly TimeSpan BochsInterruptGrace = TimeSpan.FromSeconds(2);
+
     // Past timeout's own TERM and KILL: only reached if timeout itself misbehaves.
     private static readonly TimeSpan BackstopSlack = TimeSpan.FromSeconds(SupervisedProcess.KillAfterSeconds + 5);
 
@@ -60,11 +63,11 @@ public static class EmulatorSession
         while (!process.HasExited)
         {
             if (cancel.IsCancellationRequested)
-                return await Stop(process, TimeSpan.Zero, RunEnd.Cancelled);
+                return await Stop(run, process, TimeSpan.Zero, RunEnd.Cancelled);
             if (clock.Elapsed > backstop)
-                return await Stop(process, TimeSpan.Zero, RunEnd.TimedOut);
+                return await Stop(run, process, TimeSpan.Zero, RunEnd.TimedOut);
             if (SawStopLine(run, serial))
-                return await Stop(process, run.StopGrace, RunEnd.StoppedAfterLine);
+                return await Stop(run, process, run.StopGrace, RunEnd.StoppedAfterLine);
             await Task.Delay(PollInterval, CancellationToken.None);
         }
         return EndedByTimeout(run, process, clock) ? RunEnd.TimedOut : RunEnd.Exited;
@@ -82,11 +85,17 @@ public static class EmulatorSession
         return false;
     }
 
-    /// <summary>Gives the emulator <paramref name="grace"/> to end by itself, then kills it.</summary>
-    private static async Task<RunEnd> Stop(SupervisedProcess process, TimeSpan grace, RunEnd reason)
+    /// <summary>
+    /// Gives the emulator <paramref name="grace"/> to end by itself, then stops it: Bochs is first
+    /// interrupted, so that it prints its tick count and exits (<see cref="EmulatorResult.BochsTicks"/>);
+    /// whatever is still running after that is killed.
+    /// </summary>
+    private static async Task<RunEnd> Stop(EmulatorRun run, SupervisedProcess process, TimeSpan grace, RunEnd reason)
     {
         if (grace > TimeSpan.Zero && await process.WaitForExitAsync(grace))
             return RunEnd.Exited;
+        if (run.Emulator == EmulatorKind.Bochs && process.Interrupt() && await process.WaitForExitAsync(BochsInterruptGrace))
+            return reason;
         process.KillTree();
         return reason;
     }

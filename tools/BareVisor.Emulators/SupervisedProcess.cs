@@ -4,6 +4,7 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -92,6 +93,28 @@ internal sealed class SupervisedProcess : IDisposable
             // It exited between the caller's check and the kill: nothing left to do.
         }
     }
+
+    /// <summary>
+    /// Sends SIGINT to timeout, which passes it on to the emulator. Bochs's debugger then stops
+    /// the simulation, prints where it is ("Next at t=TICKS") and, its stdin being closed, exits.
+    /// False when the process is gone or the signal could not be sent.
+    /// </summary>
+    public bool Interrupt()
+    {
+        try
+        {
+            return !process.HasExited && SendSignal(process.Id, SignalInterrupt) == 0;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private const int SignalInterrupt = 2;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     public async Task<bool> WaitForExitAsync(TimeSpan within)
     {

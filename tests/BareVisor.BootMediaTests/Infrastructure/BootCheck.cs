@@ -59,13 +59,13 @@ public sealed class BootCheck
 
     public void Booted() => Line(Banner);
 
-    /// <summary>The test configuration's one VM was found, is valid and its guest module present.</summary>
+    /// <summary>The test configuration's one VM was found, is valid, its guest module present and loadable.</summary>
     public void FoundConfig()
     {
         Line("^config: 1 VMs configured, 0 rejected$");
         Line($"^config: vm {TestMedia.VmName}: kernel {Regex.Escape(TestMedia.GuestPath)}, 64 MiB, 1 vCPUs$");
         Line($"^config: vm {TestMedia.VmName}: kernel module {Regex.Escape(TestMedia.GuestPath)} present, 8 KiB$");
-        Line($@"^config: vm {TestMedia.VmName} ready; VMs from the configuration do not start yet \(their kernel loaders are not built\)$");
+        Line($"^config: vm {TestMedia.VmName} ready: Multiboot1");
     }
 
     public void LoadedBy(string protocol, string loaderPattern) =>

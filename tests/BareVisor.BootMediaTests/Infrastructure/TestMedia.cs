@@ -1,6 +1,7 @@
 // Host side. The media under test, built once per test run with the image tool (its command line,
-// in-process) from a one-VM configuration whose guest kernel is a stand-in file: guests cannot run
-// yet, but the kernel must find, parse and report the configuration and find the guest's module.
+// in-process) from a one-VM configuration whose guest is a minimal Multiboot1 kernel: the kernel
+// must find, parse and report the configuration, find the guest's module and load it (and, where
+// VT-x exists, run it: it powers off through the hypercall at once).
 using System;
 using System.IO;
 using System.Threading;
@@ -15,7 +16,7 @@ public sealed class TestMedia
     public const string GuestPath = "guests/stand-in.bin";
 
     public const string Config = """
-        # BootMediaTests: one VM. Its kernel is a stand-in file; configured VMs do not start yet.
+        # BootMediaTests: one VM, a minimal Multiboot1 kernel that powers itself off.
         [vm test]
         kernel  = guests/stand-in.bin
         memory  = 64M
@@ -47,11 +48,24 @@ public sealed class TestMedia
         string input = Path.Combine(directory, "input");
         System.IO.Directory.CreateDirectory(Path.Combine(input, "guests"));
         File.WriteAllText(Path.Combine(input, "vms.conf"), config);
-        var guest = new byte[8192];
-        for (int i = 0; i < guest.Length; i++)
-            guest[i] = (byte)(i * 7);
-        File.WriteAllBytes(Path.Combine(input, GuestPath), guest);
+        File.WriteAllBytes(Path.Combine(input, GuestPath), MultibootStandIn());
         return Path.Combine(input, "vms.conf");
+    }
+
+    /// <summary>
+    /// An 8 KiB Multiboot1 kernel with a.out-kludge addresses (loaded at 1 MiB, entry at 1 MiB + 32)
+    /// whose code is: mov eax, 2 (power off); xor ebx, ebx (status 0); vmcall; hlt.
+    /// </summary>
+    public static byte[] MultibootStandIn()
+    {
+        const uint Magic = 0x1BADB002, Flags = 1u << 16, Load = 0x100000, Size = 8192;
+        var image = new byte[Size];
+        uint[] header = [Magic, Flags, unchecked(0u - Magic - Flags), Load, Load, Load + Size, 0, Load + 32];
+        for (int i = 0; i < header.Length; i++)
+            BitConverter.GetBytes(header[i]).CopyTo(image, i * 4);
+        byte[] code = [0xB8, 0x02, 0x00, 0x00, 0x00, 0x31, 0xDB, 0x0F, 0x01, 0xC1, 0xF4];
+        code.CopyTo(image, 32);
+        return image;
     }
 
     /// <summary>Runs barevisor-image in-process; returns its exit status, stdout and stderr.</summary>
