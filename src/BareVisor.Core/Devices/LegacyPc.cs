@@ -15,6 +15,7 @@ namespace BareVisor.Core.Devices
         public readonly I8042 Keyboard;
 
         private ulong _now;
+        private ulong _nextEventAt = ulong.MaxValue;
 
         public LegacyPc(PortBus bus, Action<byte> consoleOutput, Action resetRequested, ulong unixSeconds, ulong memoryBelow4G, ulong memoryAbove4G)
         {
@@ -35,16 +36,33 @@ namespace BareVisor.Core.Devices
         // The guest's time since its devices were created; moving backwards is ignored.
         public void AdvanceTo(ulong nanoseconds)
         {
-            if (nanoseconds <= _now)
-                return;
-            ulong elapsed = nanoseconds - _now;
-            _now = nanoseconds;
-            Pit.Advance(elapsed);
-            Rtc.Advance(elapsed);
+            if (nanoseconds > _now)
+            {
+                ulong elapsed = nanoseconds - _now;
+                _now = nanoseconds;
+                Pit.Advance(elapsed);
+                Rtc.Advance(elapsed);
+            }
+            ScheduleNextEvent();
         }
 
-        // Nanoseconds until a timer raises an interrupt, or ulong.MaxValue when none is armed.
-        public ulong NextEventNanoseconds => Math.Min(Pit.NextEventNanoseconds, Rtc.NextEventNanoseconds);
+        // When (in the same time as AdvanceTo) a timer next raises an interrupt; ulong.MaxValue
+        // when none is armed. Valid until the guest reprograms a timer (see IsTimerPort).
+        public ulong NextEventAt => _nextEventAt;
+
+        // The timers only need moving when an event is due or the guest touches their ports: the
+        // run loop checks this instead of advancing them on every exit.
+        public bool IsDue(ulong nanoseconds) => nanoseconds >= _nextEventAt;
+
+        public static bool IsTimerPort(ushort port) =>
+            (port >= I8254Pit.Port && port < I8254Pit.Port + I8254Pit.PortCount) || port == SystemControlPortB.Port
+            || (port >= CmosRtc.Port && port < CmosRtc.Port + CmosRtc.PortCount);
+
+        private void ScheduleNextEvent()
+        {
+            ulong next = Math.Min(Pit.NextEventNanoseconds, Rtc.NextEventNanoseconds);
+            _nextEventAt = next == ulong.MaxValue || next > ulong.MaxValue - _now ? ulong.MaxValue : _now + next;
+        }
 
         public bool HasInterrupt => Pic.HasInterrupt;
 

@@ -74,8 +74,11 @@ namespace BareVisor.Kernel.Vmx
 
         public void Log(string message) => Console.Log.Info("vm " + Name + ": " + message);
 
+        // The timers' ports see the current time, and a write may reprogram them.
         public uint PortRead(ushort port, int size)
         {
+            if (LegacyPc.IsTimerPort(port))
+                LegacyDevices.AdvanceTo(NowNanoseconds);
             if (!Ports.TryRead(port, size, out uint value))
                 ReportUnclaimed(port);
             return value;
@@ -83,8 +86,13 @@ namespace BareVisor.Kernel.Vmx
 
         public void PortWrite(ushort port, int size, uint value)
         {
+            bool timer = LegacyPc.IsTimerPort(port);
+            if (timer)
+                LegacyDevices.AdvanceTo(NowNanoseconds);
             if (!Ports.TryWrite(port, size, value))
                 ReportUnclaimed(port);
+            if (timer)
+                LegacyDevices.AdvanceTo(NowNanoseconds);
         }
 
         private void ReportUnclaimed(ushort port)

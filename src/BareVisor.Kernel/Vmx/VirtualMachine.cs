@@ -150,9 +150,10 @@ namespace BareVisor.Kernel.Vmx
             for (int launched = 0; ; launched = 1)
             {
                 VmxRoot.LoadGuestXcr0(vcpu.GuestXcr0);
-                InterruptDelivery.BeforeEntry(ref vcpu);
+                ulong now = _platform.NowNanoseconds;
+                InterruptDelivery.BeforeEntry(ref vcpu, now);
                 if (_timer)
-                    ArmPreemptionTimer(ref vcpu.Vmcs, _platform.LegacyDevices);
+                    ArmPreemptionTimer(ref vcpu.Vmcs, _platform.LegacyDevices.NextEventAt, now);
                 int status = Native.VmRun(_registers, launched);
                 if (status != 0)
                     return EntryFailure.Describe(status, launched);
@@ -190,9 +191,9 @@ namespace BareVisor.Kernel.Vmx
 
         // The next device timer event, at most 10 ms away, in preemption-timer units (TSC
         // ticks >> IA32_VMX_MISC[4:0]).
-        private static void ArmPreemptionTimer(ref HardwareVmcs vmcs, LegacyPc devices)
+        private static void ArmPreemptionTimer(ref HardwareVmcs vmcs, ulong next, ulong now)
         {
-            ulong nanoseconds = System.Math.Min(devices.NextEventNanoseconds, SliceNanoseconds);
+            ulong nanoseconds = next <= now ? 0 : System.Math.Min(next - now, SliceNanoseconds);
             ulong ticks = (nanoseconds * (Platform.Clock.TscHz / 1000) / 1000000) >> (int)(VmxRoot.Capabilities.Misc & 0x1F);
             vmcs.Write(VmcsField32.VmxPreemptionTimerValue, ticks == 0 ? 1u : ticks > uint.MaxValue ? uint.MaxValue : (uint)ticks);
         }

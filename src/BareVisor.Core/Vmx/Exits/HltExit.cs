@@ -19,7 +19,7 @@ namespace BareVisor.Core.Vmx.Exits
             if ((vcpu.Rflags & RflagsIf) == 0)
                 return vcpu.Stop("halted with interrupts disabled");
             LegacyPc devices = vcpu.Platform.Devices;
-            bool canWake = devices != null && (devices.HasInterrupt || devices.NextEventNanoseconds != ulong.MaxValue);
+            bool canWake = devices != null && (devices.HasInterrupt || devices.NextEventAt != ulong.MaxValue);
             if (!canWake)
                 return vcpu.Stop("halted, and no device timer is armed to wake it");
             if (!vcpu.CanSleep)

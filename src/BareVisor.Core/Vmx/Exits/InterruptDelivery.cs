@@ -1,5 +1,5 @@
-// Interrupts from the guest's devices into its vCPU. Before every VM entry the devices are moved
-// to the current time; an interrupt the PIC presents is injected when the guest can take it
+// Interrupts from the guest's devices into its vCPU. Before every VM entry the timers are moved
+// to the current time when an event of theirs is due; an interrupt the PIC presents is injected when the guest can take it
 // (RFLAGS.IF set, no STI/MOV SS shadow, nothing else being injected), and otherwise an
 // interrupt-window exit is requested so it goes in as soon as the guest allows. A halted vCPU that
 // gets an interrupt becomes active again. VMX root, interrupts off; no allocation.
@@ -13,14 +13,16 @@ namespace BareVisor.Core.Vmx.Exits
         private const ulong RflagsIf = 1UL << 9;
         private const uint BlockingBySti = 1, BlockingByMovSs = 2;
 
-        public static void BeforeEntry<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)
+        // now: the guest's time (IGuestPlatform.NowNanoseconds), read once per entry by the caller.
+        public static void BeforeEntry<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, ulong now)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
         {
             LegacyPc devices = vcpu.Platform.Devices;
             if (devices == null)
                 return;
-            devices.AdvanceTo(vcpu.Platform.NowNanoseconds);
+            if (devices.IsDue(now))
+                devices.AdvanceTo(now);
             if (!devices.HasInterrupt)
                 return;
             if (!CanTakeInterrupt(ref vcpu))

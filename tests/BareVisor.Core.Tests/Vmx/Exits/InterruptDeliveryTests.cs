@@ -36,9 +36,11 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             // start-up would.
             Assert.True(h.Platform.Devices.TryAcknowledge(out _));
             Assert.True(h.Platform.Ports.TryWrite(0x20, 1, 0x20));
+            // The kernel's platform does this after every write to a timer port.
+            h.Platform.Devices.AdvanceTo(h.Platform.NowNanoseconds);
         }
 
-        private static void BeforeEntry(VcpuHarness h) => InterruptDelivery.BeforeEntry(ref h.Vcpu);
+        private static void BeforeEntry(VcpuHarness h) => InterruptDelivery.BeforeEntry(ref h.Vcpu, h.Platform.NowNanoseconds);
 
         [Fact]
         public void HltWithATimerArmedSleepsInTheHltActivityState()
@@ -49,7 +51,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             Assert.Equal(ExitAction.Resume, h.Exit(ExitReason.Hlt, instructionLength: 1));
             Assert.True(h.Vcpu.Halted);
             Assert.Equal(InterruptDelivery.ActivityHlt, h.Get(VmcsField32.GuestActivityState));
-            Assert.NotEqual(ulong.MaxValue, h.Platform.Devices.NextEventNanoseconds);
+            Assert.NotEqual(ulong.MaxValue, h.Platform.Devices.NextEventAt);
         }
 
         [Fact]
