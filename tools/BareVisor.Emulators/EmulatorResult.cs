@@ -2,9 +2,9 @@
 // and how and when it ended; plus the failure report tests attach to their assertions.
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
