@@ -4,7 +4,9 @@
 .DESCRIPTION
     build.ps1 [build]        kernel object (ILC) + NASM objects -> artifacts/barevisor.elf (with an
                              embedded symbol table) -> artifacts/barevisor.iso (GRUB, BIOS + UEFI)
-    build.ps1 run            build, then boot it in the best emulator here (-Emulator to choose)
+    build.ps1 run            build, then boot BareVisor with the default Linux guest (Debian's
+                             kernel + a busybox initramfs) in the best emulator here
+                             (-Emulator to choose; -Guest none boots BareVisor alone)
     build.ps1 test           build, then run every test project; ends with "Tests: N passed, N failed"
     build.ps1 bench          build, then time VM-exit round trips in Bochs -> artifacts/bench.json
     build.ps1 clean          remove artifacts/
@@ -14,7 +16,9 @@ param(
     [ValidateSet('build', 'run', 'test', 'bench', 'clean')]
     [string] $Command = 'build',
     [ValidateSet('auto', 'bochs', 'qemu', 'kvm')]
-    [string] $Emulator = 'auto'
+    [string] $Emulator = 'auto',
+    [ValidateSet('linux', 'none')]
+    [string] $Guest = 'linux'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -152,7 +156,14 @@ switch ($Command) {
     'build' { Build-All }
     'run' {
         Build-All
-        dotnet run --project (Join-Path $Root 'tools/BareVisor.Run') -c Release -- --emulator $Emulator --iso (Join-Path $Artifacts 'barevisor.iso')
+        $iso = Join-Path $Artifacts 'barevisor.iso'
+        if ($Guest -eq 'linux') {
+            # Fetches Debian's kernel and busybox-static with apt-get (cached) and packs the ISO.
+            $lines = @(dotnet run --project (Join-Path $Root 'tools/BareVisor.LinuxGuest') -c Release -- --kernel (Join-Path $Artifacts 'barevisor.elf'))
+            if ($LASTEXITCODE -ne 0) { $lines | Write-Host; throw 'building the default Linux guest failed' }
+            $iso = $lines[-1].Trim()
+        }
+        dotnet run --project (Join-Path $Root 'tools/BareVisor.Run') -c Release -- --emulator $Emulator --iso $iso --timeout 3600
         exit $LASTEXITCODE
     }
     'test' {
