@@ -32,14 +32,6 @@ FUNCTION cpu_rdmsr
     or      rax, rdx
     ret
 
-FUNCTION cpu_wrmsr
-    mov     ecx, edi
-    mov     eax, esi
-    mov     rdx, rsi
-    shr     rdx, 32
-    wrmsr
-    ret
-
 ; bool cpu_rdmsr_safe(uint msr, ulong* value): false when RDMSR raises #GP. The #GP handler
 ; finds the faulting address in fault_fixup_table and resumes at the recovery label.
 FUNCTION cpu_rdmsr_safe
@@ -96,15 +88,6 @@ FUNCTION cpu_in8
     in      al, dx
     movzx   eax, al
     ret
-FUNCTION cpu_in16
-    mov     edx, edi
-    in      ax, dx
-    movzx   eax, ax
-    ret
-FUNCTION cpu_in32
-    mov     edx, edi
-    in      eax, dx
-    ret
 FUNCTION cpu_out8
     mov     edx, edi
     mov     eax, esi
@@ -114,11 +97,6 @@ FUNCTION cpu_out16
     mov     edx, edi
     mov     eax, esi
     out     dx, ax
-    ret
-FUNCTION cpu_out32
-    mov     edx, edi
-    mov     eax, esi
-    out     dx, eax
     ret
 
 FUNCTION cpu_rdtsc
@@ -150,14 +128,6 @@ FUNCTION cpu_load_segments
     push    rax
     retfq
 
-FUNCTION cpu_invlpg
-    invlpg  [rdi]
-    ret
-
-FUNCTION cpu_interrupts_off
-    cli
-    ret
-
 FUNCTION cpu_pause
     pause
     ret
@@ -167,10 +137,6 @@ FUNCTION cpu_halt_forever
 .again:
     hlt
     jmp     .again
-
-FUNCTION cpu_read_rbp
-    mov     rax, rbp
-    ret
 
 FUNCTION cpu_read_rsp
     lea     rax, [rsp + 8]

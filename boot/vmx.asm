@@ -28,10 +28,6 @@ FUNCTION vmx_on
     add     rsp, 8
     ret
 
-FUNCTION vmx_off
-    vmxoff
-    ret
-
 ; int vmx_clear(ulong vmcs), int vmx_ptrld(ulong vmcs)
 FUNCTION vmx_clear
     push    rdi
@@ -255,8 +251,4 @@ FUNCTION cpu_xsetbv
     mov     rdx, rsi
     shr     rdx, 32
     xsetbv
-    ret
-
-FUNCTION cpu_wbinvd
-    wbinvd
     ret

@@ -16,9 +16,6 @@ namespace BareVisor.Kernel.Arch
         [DllImport(Lib, EntryPoint = "cpu_rdmsr"), SuppressGCTransition]
         internal static extern ulong ReadMsr(uint msr);
 
-        [DllImport(Lib, EntryPoint = "cpu_wrmsr"), SuppressGCTransition]
-        internal static extern void WriteMsr(uint msr, ulong value);
-
         [DllImport(Lib, EntryPoint = "cpu_rdmsr_safe"), SuppressGCTransition]
         internal static extern bool TryReadMsr(uint msr, ulong* value);
 
@@ -43,20 +40,11 @@ namespace BareVisor.Kernel.Arch
         [DllImport(Lib, EntryPoint = "cpu_in8"), SuppressGCTransition]
         internal static extern byte In8(ushort port);
 
-        [DllImport(Lib, EntryPoint = "cpu_in16"), SuppressGCTransition]
-        internal static extern ushort In16(ushort port);
-
-        [DllImport(Lib, EntryPoint = "cpu_in32"), SuppressGCTransition]
-        internal static extern uint In32(ushort port);
-
         [DllImport(Lib, EntryPoint = "cpu_out8"), SuppressGCTransition]
         internal static extern void Out8(ushort port, byte value);
 
         [DllImport(Lib, EntryPoint = "cpu_out16"), SuppressGCTransition]
         internal static extern void Out16(ushort port, ushort value);
-
-        [DllImport(Lib, EntryPoint = "cpu_out32"), SuppressGCTransition]
-        internal static extern void Out32(ushort port, uint value);
 
         [DllImport(Lib, EntryPoint = "cpu_rdtsc"), SuppressGCTransition]
         internal static extern ulong ReadTsc();
@@ -73,17 +61,11 @@ namespace BareVisor.Kernel.Arch
         [DllImport(Lib, EntryPoint = "cpu_load_segments"), SuppressGCTransition]
         internal static extern void LoadSegments(ushort code, ushort data);
 
-        [DllImport(Lib, EntryPoint = "cpu_invlpg"), SuppressGCTransition]
-        internal static extern void InvalidatePage(ulong address);
-
         [DllImport(Lib, EntryPoint = "cpu_pause"), SuppressGCTransition]
         internal static extern void Pause();
 
         [DllImport(Lib, EntryPoint = "cpu_halt_forever"), SuppressGCTransition]
         internal static extern void HaltForever();
-
-        [DllImport(Lib, EntryPoint = "cpu_read_rbp"), SuppressGCTransition]
-        internal static extern ulong ReadRbp();
 
         [DllImport(Lib, EntryPoint = "cpu_read_rsp"), SuppressGCTransition]
         internal static extern ulong ReadRsp();
@@ -100,15 +82,9 @@ namespace BareVisor.Kernel.Arch
         [DllImport(Lib, EntryPoint = "cpu_xsetbv"), SuppressGCTransition]
         internal static extern void WriteXcr(uint index, ulong value);
 
-        [DllImport(Lib, EntryPoint = "cpu_wbinvd"), SuppressGCTransition]
-        internal static extern void WriteBackAndInvalidateCaches();
-
         // VMX instructions (boot/vmx.asm): 0 = VMsucceed, 1 = VMfailInvalid, 2 = VMfailValid.
         [DllImport(Lib, EntryPoint = "vmx_on"), SuppressGCTransition]
         internal static extern int VmxOn(ulong vmxonRegion);
-
-        [DllImport(Lib, EntryPoint = "vmx_off"), SuppressGCTransition]
-        internal static extern void VmxOff();
 
         [DllImport(Lib, EntryPoint = "vmx_clear"), SuppressGCTransition]
         internal static extern int VmClear(ulong vmcs);

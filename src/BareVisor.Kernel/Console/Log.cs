@@ -24,8 +24,6 @@ namespace BareVisor.Kernel.Console
 
         internal static void Error(ReadOnlySpan<char> message) => Write(LogLevel.Error, message);
 
-        internal static void Debug(ReadOnlySpan<char> message) => Write(LogLevel.Debug, message);
-
         internal static void Write(LogLevel level, ReadOnlySpan<char> message)
         {
             if (level < Threshold)

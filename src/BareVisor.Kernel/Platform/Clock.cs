@@ -12,8 +12,6 @@ namespace BareVisor.Kernel.Platform
         private static ulong s_entryTsc;
         private static ulong s_tscPerMicrosecond;
 
-        internal static ulong EntryTsc => s_entryTsc;
-
         internal static ulong TscHz => s_tscPerMicrosecond * 1000000;
 
         internal static void Initialize(ulong entryTsc)

@@ -21,7 +21,7 @@ namespace BareVisor.Core.Vmx.Exits
             switch (q.AccessType)
             {
                 case CrAccessType.MovToCr:
-                    ulong value = ReadGpr(ref vcpu, q.GeneralRegister);
+                    ulong value = vcpu.ReadGpr(q.GeneralRegister);
                     if (!In64BitMode(ref vcpu))
                         value = (uint)value;                // 32-bit operand outside 64-bit mode
                     if (!TryWrite(ref vcpu, q.ControlRegister, value))
@@ -30,7 +30,7 @@ namespace BareVisor.Core.Vmx.Exits
                 case CrAccessType.MovFromCr:
                     if (q.ControlRegister != 8)
                         return vcpu.Stop("unexpected MOV from CR exit");
-                    WriteGpr(ref vcpu, q.GeneralRegister, vcpu.Tpr);
+                    vcpu.WriteGpr(q.GeneralRegister, vcpu.Tpr);
                     break;
                 case CrAccessType.Clts:
                     ulong cr0 = vcpu.Vmcs.Read(VmcsFieldNatural.GuestCr0) & ~Cr0Ts;
@@ -100,21 +100,5 @@ namespace BareVisor.Core.Vmx.Exits
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform =>
             (vcpu.Vmcs.Read(VmcsField64.GuestIa32Efer) & EferLma) != 0 && (vcpu.Vmcs.Read(VmcsField32.GuestCsAccessRights) & CsLongMode) != 0;
-
-        // Register 4 is RSP, which lives in the VMCS.
-        private static ulong ReadGpr<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, int index)
-            where TVmcs : struct, IVmcs
-            where TPlatform : struct, IGuestPlatform =>
-            index == 4 ? vcpu.Vmcs.Read(VmcsFieldNatural.GuestRsp) : vcpu.Regs.Get(index);
-
-        private static void WriteGpr<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, int index, ulong value)
-            where TVmcs : struct, IVmcs
-            where TPlatform : struct, IGuestPlatform
-        {
-            if (index == 4)
-                vcpu.Vmcs.Write(VmcsFieldNatural.GuestRsp, value);
-            else
-                vcpu.Regs.Set(index, value);
-        }
     }
 }

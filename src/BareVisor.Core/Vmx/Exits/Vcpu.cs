@@ -57,6 +57,17 @@ namespace BareVisor.Core.Vmx.Exits
         // Moves past the instruction that caused the exit.
         public void SkipInstruction() => Registers->Rip += Registers->ExitInstructionLength;
 
+        // General registers by instruction-encoding number; 4 is RSP, which lives in the VMCS.
+        public ulong ReadGpr(int index) => index == 4 ? Vmcs.Read(VmcsFieldNatural.GuestRsp) : Registers->Get(index);
+
+        public void WriteGpr(int index, ulong value)
+        {
+            if (index == 4)
+                Vmcs.Write(VmcsFieldNatural.GuestRsp, value);
+            else
+                Registers->Set(index, value);
+        }
+
         public bool ReportOnce(ReportedEvent kind, uint id) => Reported.First(kind, id);
 
         public ExitAction Stop(string reason)

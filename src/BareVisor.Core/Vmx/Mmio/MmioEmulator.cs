@@ -58,12 +58,12 @@ namespace BareVisor.Core.Vmx.Mmio
         {
             if (instruction.Kind == MmioAccessKind.WriteImmediate)
                 return bus.TryWrite(address, instruction.Size, instruction.Immediate);
-            ulong register = ReadGpr(ref vcpu, instruction.Register);
+            ulong register = vcpu.ReadGpr(instruction.Register);
             if (instruction.Kind == MmioAccessKind.WriteFromRegister)
                 return bus.TryWrite(address, instruction.Size, instruction.HighByteRegister ? register >> 8 : register);
             if (!bus.TryRead(address, instruction.Size, out ulong value))
                 return false;
-            WriteGpr(ref vcpu, instruction.Register, Merge(register, Widen(value, instruction), instruction));
+            vcpu.WriteGpr(instruction.Register, Merge(register, Widen(value, instruction), instruction));
             return true;
         }
 
@@ -128,22 +128,6 @@ namespace BareVisor.Core.Vmx.Mmio
             text.Append("): ");
             text.Append(why);
             return vcpu.Stop(text.ToString());
-        }
-
-        // Register 4 is RSP, which lives in the VMCS.
-        private static ulong ReadGpr<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, int index)
-            where TVmcs : struct, IVmcs
-            where TPlatform : struct, IGuestPlatform =>
-            index == 4 ? vcpu.Vmcs.Read(VmcsFieldNatural.GuestRsp) : vcpu.Regs.Get(index);
-
-        private static void WriteGpr<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, int index, ulong value)
-            where TVmcs : struct, IVmcs
-            where TPlatform : struct, IGuestPlatform
-        {
-            if (index == 4)
-                vcpu.Vmcs.Write(VmcsFieldNatural.GuestRsp, value);
-            else
-                vcpu.Regs.Set(index, value);
         }
     }
 }
