@@ -12,23 +12,13 @@ public static class DebianBusybox
     public static string CacheDirectory(string repositoryRoot) => Path.Combine(repositoryRoot, "artifacts", "debian-busybox");
 
     /// <summary>The path of bin/busybox, fetched and unpacked first if the cache has none.</summary>
-    public static string Fetch(string cacheDirectory)
-    {
-        var cache = new DebianPackageCache(cacheDirectory);
-        string found = Find(cache.Directory);
-        if (found != null)
-            return found;
-        using (cache.Lock())
+    public static string Fetch(string cacheDirectory) =>
+        new DebianPackageCache(cacheDirectory).FindOrDownload(Find, cache =>
         {
-            found = Find(cache.Directory);
-            if (found != null)
-                return found;
             string deb = cache.Download(Package);
             DebianPackageCache.Extract(deb, Path.Combine(cache.Directory, "root"), "bin");
-            return Find(cache.Directory)
-                ?? throw new DebianPackageException($"{Path.GetFileName(deb)} holds no bin/busybox (unpacked into {Path.Combine(cache.Directory, "root")})");
-        }
-    }
+            return deb;
+        }, "bin/busybox");
 
     public static string Find(string cacheDirectory)
     {

@@ -19,26 +19,19 @@ public static class DebianKernel
     /// The path of the vmlinuz, fetched and unpacked first if the cache has none. Throws a
     /// DebianPackageException that names the cause when it cannot be had.
     /// </summary>
-    public static string Fetch(string cacheDirectory)
+    public static string Fetch(string cacheDirectory) =>
+        new DebianPackageCache(cacheDirectory).FindOrDownload(Find, DownloadImage, "boot/vmlinuz-*");
+
+    // The metapackage names the versioned image package as its first dependency.
+    private static string DownloadImage(DebianPackageCache cache)
     {
-        var cache = new DebianPackageCache(cacheDirectory);
-        string found = Find(cache.Directory);
-        if (found != null)
-            return found;
-        using (cache.Lock())
-        {
-            found = Find(cache.Directory);
-            if (found != null)
-                return found;
-            string meta = cache.Download(MetaPackage);
-            string imagePackage = DebianPackageCache.FirstDependency(meta);
-            if (!imagePackage.StartsWith("linux-image-", StringComparison.Ordinal))
-                throw new DebianPackageException($"{MetaPackage} depends first on '{imagePackage}', not on a linux-image package");
-            string deb = cache.Download(imagePackage);
-            DebianPackageCache.Extract(deb, Path.Combine(cache.Directory, "root"), "boot");
-            return Find(cache.Directory)
-                ?? throw new DebianPackageException($"{Path.GetFileName(deb)} holds no boot/vmlinuz-* (unpacked into {Path.Combine(cache.Directory, "root")})");
-        }
+        string meta = cache.Download(MetaPackage);
+        string imagePackage = DebianPackageCache.FirstDependency(meta);
+        if (!imagePackage.StartsWith("linux-image-", StringComparison.Ordinal))
+            throw new DebianPackageException($"{MetaPackage} depends first on '{imagePackage}', not on a linux-image package");
+        string deb = cache.Download(imagePackage);
+        DebianPackageCache.Extract(deb, Path.Combine(cache.Directory, "root"), "boot");
+        return deb;
     }
 
     /// <summary>The newest root/boot/vmlinuz-* in the cache, or null.</summary>

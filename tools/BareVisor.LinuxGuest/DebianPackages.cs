@@ -31,6 +31,27 @@ public sealed class DebianPackageCache
     /// Takes the cache's lock file (other processes, e.g. two test projects on a fresh machine,
     /// wait for it), creating the directory first. Dispose to release.
     /// </summary>
+    /// <summary>
+    /// What find returns from the cache; when it has nothing, download runs under the cache's lock
+    /// (another process may have filled the cache meanwhile) and find must then succeed, or the
+    /// DebianPackageException says which package held no such file.
+    /// </summary>
+    public string FindOrDownload(Func<string, string> find, Func<DebianPackageCache, string> download, string wanted)
+    {
+        string found = find(Directory);
+        if (found != null)
+            return found;
+        using (Lock())
+        {
+            found = find(Directory);
+            if (found != null)
+                return found;
+            string deb = download(this);
+            return find(Directory)
+                ?? throw new DebianPackageException($"{Path.GetFileName(deb)} holds no {wanted} (unpacked into {Path.Combine(Directory, "root")})");
+        }
+    }
+
     public IDisposable Lock(TimeSpan? limit = null)
     {
         System.IO.Directory.CreateDirectory(Directory);
