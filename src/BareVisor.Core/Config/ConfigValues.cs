@@ -145,6 +145,14 @@ namespace BareVisor.Core.Config
             return text.Length;
         }
 
+        /// <summary>A whole decimal number and nothing else ("42", not "42s" or "").</summary>
+        internal static bool TryParseWholeNumber(string text, out ulong value)
+        {
+            value = 0;
+            int digits = CountDigits(text);
+            return digits != 0 && digits == text.Length && TryDecimal(text, digits, out value);
+        }
+
         private static int CountDigits(string text)
         {
             int count = 0;

@@ -75,20 +75,8 @@ namespace BareVisor.Core.Guests
             return true;
         }
 
-        private static bool TryParseSeconds(string value, out ulong seconds)
-        {
-            seconds = 0;
-            if (value.Length == 0 || value.Length > 5)
-                return false;
-            for (int i = 0; i < value.Length; i++)
-            {
-                char c = value[i];
-                if (c < '0' || c > '9')
-                    return false;
-                seconds = seconds * 10 + (ulong)(c - '0');
-            }
-            return seconds >= 1 && seconds <= MaxTimeLimitSeconds;
-        }
+        private static bool TryParseSeconds(string value, out ulong seconds) =>
+            ConfigValues.TryParseWholeNumber(value, out seconds) && seconds >= 1 && seconds <= MaxTimeLimitSeconds;
 
         private static bool Fail(string message, out string error)
         {

@@ -35,6 +35,24 @@ namespace BareVisor.Core.Tests.Guests
             Assert.Equal(expected, GuestModuleSpec.IsGuestModule(commandLine));
 
         [Fact]
+        public void TimeLimitIsInWholeSecondsAndOptional()
+        {
+            Assert.Equal(0UL, Parse("guest name=a").TimeLimitSeconds);
+            Assert.Equal(5UL, Parse("guest name=a timelimit=5").TimeLimitSeconds);
+            Assert.Equal(86400UL, Parse("guest name=a timelimit=86400").TimeLimitSeconds);
+        }
+
+        [Theory]
+        [InlineData("0")]
+        [InlineData("86401")]
+        [InlineData("5s")]
+        [InlineData("")]
+        [InlineData("-1")]
+        [InlineData("99999999999999999999999")]
+        public void ABadTimeLimitIsRefusedWithTheRange(string value) =>
+            Assert.Equal("timelimit must be a whole number of seconds from 1 to 86400", Error("guest name=a timelimit=" + value));
+
+        [Fact]
         public void DefaultsAreRealModeSixteenMegabytesAt7C00()
         {
             GuestModuleSpec spec = Parse("guest name=hello");

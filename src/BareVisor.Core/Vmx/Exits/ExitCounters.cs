@@ -25,16 +25,6 @@ namespace BareVisor.Core.Vmx.Exits
 
         public ulong this[ExitReason reason] => (ushort)reason < MaxReasons ? _counts[(ushort)reason] : 0;
 
-        public ulong Total
-        {
-            get
-            {
-                ulong total = 0;
-                for (int i = 0; i < MaxReasons; i++)
-                    total += _counts[i];
-                return total;
-            }
-        }
 
         // "CPUID 3, IO_INSTRUCTION 120, VMCALL 1", in exit-reason order.
         public string Describe()

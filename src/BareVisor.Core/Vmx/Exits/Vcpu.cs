@@ -37,7 +37,6 @@ namespace BareVisor.Core.Vmx.Exits
         public bool Halted;
         public bool CanSleep;
 
-        public int RebootCount;
         public bool RebootRequested;
 
         public ref GuestRegisters Regs => ref *Registers;

@@ -13,7 +13,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         {
             ExitCounters counters = ExitCounters.Create();
             Assert.Equal("none", counters.Describe());
-            Assert.Equal(0UL, counters.Total);
+            Assert.Equal(0UL, counters.Total());
         }
 
         [Fact]
@@ -26,7 +26,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             for (int i = 0; i < 3; i++)
                 counters.Count((ushort)ExitReason.Cpuid);
             Assert.Equal("Cpuid 3, Vmcall 1, IoInstruction 120", counters.Describe());
-            Assert.Equal(124UL, counters.Total);
+            Assert.Equal(124UL, counters.Total());
         }
 
         [Fact]
@@ -45,7 +45,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             ExitCounters counters = ExitCounters.Create();
             counters.Count(ExitCounters.MaxReasons);
             counters.Count(ushort.MaxValue);
-            Assert.Equal(0UL, counters.Total);
+            Assert.Equal(0UL, counters.Total());
             Assert.Equal(0UL, counters[(ExitReason)ushort.MaxValue]);
             Assert.Equal("none", counters.Describe());
         }
@@ -72,7 +72,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             string text = counters.Describe();
             Assert.StartsWith("ExceptionOrNmi 3, ExternalInterrupt 3, ", text);
             Assert.True(text.Length <= 1024);
-            Assert.Equal(3UL * ExitCounters.MaxReasons, counters.Total);
+            Assert.Equal(3UL * ExitCounters.MaxReasons, counters.Total());
         }
 
         [Fact]

@@ -150,7 +150,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             Assert.Equal(1UL, h.Vcpu.Counters[ExitReason.Invd]);
             Assert.Equal(1UL, h.Vcpu.Counters[ExitReason.Invlpg]);
             Assert.Equal(0UL, h.Vcpu.Counters[ExitReason.Hlt]);
-            Assert.Equal(4UL, h.Vcpu.Counters.Total);
+            Assert.Equal(4UL, h.Vcpu.Counters.Total());
         }
 
         [Fact]
@@ -158,7 +158,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         {
             using VcpuHarness h = new VcpuHarness();
             h.Exit((ExitReason)500);
-            Assert.Equal(0UL, h.Vcpu.Counters.Total);
+            Assert.Equal(0UL, h.Vcpu.Counters.Total());
             Assert.Equal(0UL, h.Vcpu.Counters[(ExitReason)500]);
         }
     }
