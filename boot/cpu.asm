@@ -105,6 +105,12 @@ FUNCTION cpu_rdtsc
     or      rax, rdx
     ret
 
+; void cpu_bochs_mark(void): `xchg bx, bx`, Bochs's magic breakpoint (a no-op on any other CPU
+; and in Bochs unless `magic_break: enabled=1`). Benchmarks use it to read Bochs's tick count.
+FUNCTION cpu_bochs_mark
+    xchg    bx, bx
+    ret
+
 FUNCTION cpu_lgdt
     lgdt    [rdi]
     ret

@@ -49,6 +49,10 @@ namespace BareVisor.Kernel.Arch
         [DllImport(Lib, EntryPoint = "cpu_rdtsc"), SuppressGCTransition]
         internal static extern ulong ReadTsc();
 
+        // Bochs's magic breakpoint; a no-op elsewhere (see boot/cpu.asm).
+        [DllImport(Lib, EntryPoint = "cpu_bochs_mark"), SuppressGCTransition]
+        internal static extern void BochsMark();
+
         [DllImport(Lib, EntryPoint = "cpu_lgdt"), SuppressGCTransition]
         internal static extern void LoadGdt(void* pointer);
 

@@ -154,6 +154,9 @@ namespace BareVisor.Kernel.Vmx
                 InterruptDelivery.BeforeEntry(ref vcpu, now);
                 if (_timer)
                     ArmPreemptionTimer(ref vcpu.Vmcs, _platform.LegacyDevices.NextEventAt, now);
+                // The guest's first instruction, for the Bochs boot benchmark (a no-op elsewhere).
+                if (launched == 0)
+                    Native.BochsMark();
                 int status = Native.VmRun(_registers, launched);
                 if (status != 0)
                     return EntryFailure.Describe(status, launched);
