@@ -34,7 +34,7 @@ namespace BareVisor.Core.Loaders
         public const int MaxEntries = 128;
 
         public const ulong LowRamEnd = 0x9FC00;      // conventional memory, then a 1 KiB EBDA
-        public const ulong BiosAreaStart = 0xF0000;  // the BIOS ROM area up to 1 MiB
+        public const ulong BiosAreaStart = 0xE0000;  // the BIOS area up to 1 MiB (BareVisor's ACPI tables)
         public const ulong HighRamStart = 0x100000;
         public const ulong PciHoleStart = 0xC0000000; // StandardPc puts RAM beyond 3 GiB above 4 GiB
         public const ulong FourGiB = 0x100000000;
@@ -56,7 +56,7 @@ namespace BareVisor.Core.Loaders
 
         /// <summary>
         /// A PC's layout for ramBytes of RAM from guest-physical 0: usable [0, 0x9FC00), reserved
-        /// EBDA [0x9FC00, 0xA0000) and BIOS area [0xF0000, 1 MiB), usable from 1 MiB. RAM beyond
+        /// EBDA [0x9FC00, 0xA0000) and BIOS area [0xE0000, 1 MiB), usable from 1 MiB. RAM beyond
         /// 3 GiB is placed from 4 GiB up, leaving [3 GiB, 4 GiB) to devices.
         /// </summary>
         public static GuestMemoryLayout StandardPc(ulong ramBytes)

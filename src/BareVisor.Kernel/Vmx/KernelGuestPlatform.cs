@@ -19,7 +19,7 @@ namespace BareVisor.Kernel.Vmx
         internal PortBus Ports;
         internal MmioBus MmioDevices;
         internal ReportedOnce Reported;
-        internal LegacyPc LegacyDevices;
+        internal PcPlatform PcDevices;
         internal ulong StartTsc;
 
         public CpuidResult HostCpuid(uint leaf, uint subleaf)
@@ -30,7 +30,9 @@ namespace BareVisor.Kernel.Vmx
 
         public ulong ReadTsc() => Native.ReadTsc();
 
-        public LegacyPc Devices => LegacyDevices;
+        public ulong TscHz => Platform.Clock.TscHz;
+
+        public PcPlatform Devices => PcDevices;
 
         public ulong NowNanoseconds
         {
@@ -77,8 +79,8 @@ namespace BareVisor.Kernel.Vmx
         // The timers' ports see the current time, and a write may reprogram them.
         public uint PortRead(ushort port, int size)
         {
-            if (LegacyPc.IsTimerPort(port))
-                LegacyDevices.AdvanceTo(NowNanoseconds);
+            if (PcPlatform.IsTimerPort(port))
+                PcDevices.AdvanceTo(NowNanoseconds);
             if (!Ports.TryRead(port, size, out uint value))
                 ReportUnclaimed(port);
             return value;
@@ -86,13 +88,13 @@ namespace BareVisor.Kernel.Vmx
 
         public void PortWrite(ushort port, int size, uint value)
         {
-            bool timer = LegacyPc.IsTimerPort(port);
+            bool timer = PcPlatform.IsTimerPort(port);
             if (timer)
-                LegacyDevices.AdvanceTo(NowNanoseconds);
+                PcDevices.AdvanceTo(NowNanoseconds);
             if (!Ports.TryWrite(port, size, value))
                 ReportUnclaimed(port);
             if (timer)
-                LegacyDevices.AdvanceTo(NowNanoseconds);
+                PcDevices.AdvanceTo(NowNanoseconds);
         }
 
         private void ReportUnclaimed(ushort port)

@@ -59,7 +59,7 @@ namespace BareVisor.Kernel.Vmx
             _ports.TryClaim(DebugConsole.Port, 1, _console);
             _ports.TryClaim(PostCodePort.Port, 1, new PostCodePort());
             _platform.StartTsc = Native.ReadTsc();
-            _platform.LegacyDevices = new LegacyPc(_ports, b => SerialPort.Write((char)b), () => _resetRequested = true,
+            _platform.PcDevices = new PcPlatform(_ports, b => SerialPort.Write((char)b), () => _resetRequested = true,
                 HostRtc.UnixSeconds(), System.Math.Min(spec.MemoryBytes, LowMemoryLimit), spec.MemoryBytes > LowMemoryLimit ? spec.MemoryBytes - LowMemoryLimit : 0);
             // EPT maps RAM only below MemoryBytes, so the page faults into the MMIO bus.
             if (spec.MemoryBytes <= ScratchRegisterPage.IoApicWindow)
@@ -153,7 +153,7 @@ namespace BareVisor.Kernel.Vmx
                 ulong now = _platform.NowNanoseconds;
                 InterruptDelivery.BeforeEntry(ref vcpu, now);
                 if (_timer)
-                    ArmPreemptionTimer(ref vcpu.Vmcs, _platform.LegacyDevices.NextEventAt, now);
+                    ArmPreemptionTimer(ref vcpu.Vmcs, _platform.PcDevices.NextEventAt, now);
                 // The guest's first instruction, for the Bochs boot benchmark (a no-op elsewhere).
                 if (launched == 0)
                     Native.BochsMark();
@@ -206,7 +206,7 @@ namespace BareVisor.Kernel.Vmx
         // guest waits in HLT or at each timer slice, so an idle guest still hears its console.
         private void ForwardConsoleInput()
         {
-            Uart16550 com1 = _platform.LegacyDevices.Com1;
+            Uart16550 com1 = _platform.PcDevices.Com1;
             while (com1.ReceiveSpace > 0 && SerialPort.TryRead(out byte value))
                 com1.Receive(value);
         }

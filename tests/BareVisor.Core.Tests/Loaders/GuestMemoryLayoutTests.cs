@@ -29,7 +29,7 @@ namespace BareVisor.Core.Tests.Loaders
             Assert.Equal(new[]
             {
                 (0UL, 0x9FC00UL, MemoryType.Usable), (0x9FC00UL, 0x400UL, MemoryType.Reserved),
-                (0xF0000UL, 0x10000UL, MemoryType.Reserved), (0x100000UL, (64UL << 20) - 0x100000, MemoryType.Usable),
+                (0xE0000UL, 0x20000UL, MemoryType.Reserved), (0x100000UL, (64UL << 20) - 0x100000, MemoryType.Usable),
             }, Entries(Build(GuestMemoryLayout.StandardPc(64UL << 20))));
         }
 

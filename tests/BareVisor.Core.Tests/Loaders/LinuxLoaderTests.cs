@@ -97,7 +97,7 @@ namespace BareVisor.Core.Tests.Loaders
             ulong zp = plan.Start.Rsi;
             (ulong, ulong, uint)[] expected =
             {
-                (0, 0x9FC00, 1), (0x9FC00, 0x400, 2), (0xF0000, 0x10000, 2), (0x100000, 0x7EE0000, 1),
+                (0, 0x9FC00, 1), (0x9FC00, 0x400, 2), (0xE0000, 0x20000, 2), (0x100000, 0x7EE0000, 1),
                 (0x7FE0000, 0x20000, 3), (0x8000000, Ram - 0x8000000, 1),
             };
             Assert.Equal(expected.Length, memory.U8(zp + 0x1E8));

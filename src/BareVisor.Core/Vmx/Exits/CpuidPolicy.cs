@@ -1,7 +1,8 @@
 // What a guest learns from CPUID: the host's answers, minus what BareVisor does not virtualise
 // (VMX, SMX, monitor/mwait, performance monitoring, TSC deadline without an emulated APIC), plus
 // the hypervisor bit and BareVisor's own leaves, with topology of one vCPU and XSAVE sizes that
-// match the XCR0 bits the guest may enable. Pure logic; no allocation.
+// match the XCR0 bits the guest may enable, and the TSC's frequency in leaves 0x15/0x16. Pure
+// logic; no allocation.
 using BareVisor.Core.Cpu;
 
 namespace BareVisor.Core.Vmx.Exits
@@ -27,14 +28,26 @@ namespace BareVisor.Core.Vmx.Exits
         private const uint Leaf1EcxXsave = 1u << 26;
         public const ulong Cr4Osxsave = 1UL << 18;
 
+        // The core crystal clock leaf 0x15 names: the local APIC timer's input. Linux reads the TSC's
+        // frequency from leaf 0x15 as a known frequency (no calibration against the PIT, so no
+        // drift from a calibration done on an emulated or busy host) and its APIC timer's from
+        // the crystal.
+        public const uint CrystalHz = 25000000;
+        public const uint TscLeaf = 0x15, FrequencyLeaf = 0x16;
+
         public static CpuidResult Apply<TPlatform>(ref TPlatform platform, uint leaf, uint subleaf, ulong guestXcr0)
             where TPlatform : struct, IGuestPlatform
         {
             if (leaf >= HypervisorBase && leaf <= 0x4FFFFFFF)
                 return HypervisorLeaf(leaf);
+            if (leaf == TscLeaf || leaf == FrequencyLeaf)
+                return TscFrequency(leaf, platform.TscHz);
             CpuidResult r = platform.HostCpuid(leaf, subleaf);
             switch (leaf)
             {
+                case 0:
+                    r.Eax = System.Math.Max(r.Eax, FrequencyLeaf);
+                    break;
                 case 1:
                     // OSXSAVE mirrors the guest's CR4.OSXSAVE; CpuidExit adds it from the VMCS.
                     r.Ecx = (r.Ecx & ~Leaf1EcxHidden & ~Leaf1EcxOsxsave) | Leaf1EcxHypervisor;
@@ -86,6 +99,25 @@ namespace BareVisor.Core.Vmx.Exits
             {
                 r.Eax = HypercallVersion;
                 r.Ebx = VmcallExit.Features;
+            }
+            return r;
+        }
+
+        // Leaf 0x15: TSC = crystal x EBX / EAX, exact to 1 kHz. Leaf 0x16: base and maximum
+        // frequency (the TSC's) and the reference (crystal) frequency in MHz.
+        private static CpuidResult TscFrequency(uint leaf, ulong tscHz)
+        {
+            CpuidResult r = default;
+            if (leaf == TscLeaf)
+            {
+                r.Eax = CrystalHz / 1000;
+                r.Ebx = (uint)System.Math.Min(tscHz / 1000, uint.MaxValue);
+                r.Ecx = CrystalHz;
+            }
+            else
+            {
+                r.Eax = r.Ebx = (uint)System.Math.Min(tscHz / 1000000, 0xFFFF);
+                r.Ecx = CrystalHz / 1000000;
             }
             return r;
         }

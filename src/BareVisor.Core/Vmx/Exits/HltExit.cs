@@ -18,7 +18,7 @@ namespace BareVisor.Core.Vmx.Exits
             vcpu.SkipInstruction();
             if ((vcpu.Rflags & RflagsIf) == 0)
                 return vcpu.Stop("halted with interrupts disabled");
-            LegacyPc devices = vcpu.Platform.Devices;
+            PcPlatform devices = vcpu.Platform.Devices;
             bool canWake = devices != null && (devices.HasInterrupt || devices.NextEventAt != ulong.MaxValue);
             if (!canWake)
                 return vcpu.Stop("halted, and no device timer is armed to wake it");

@@ -14,6 +14,9 @@ namespace BareVisor.Core.Vmx.Exits
 
         ulong ReadTsc();
 
+        // How fast the TSC the guest reads counts (the host's, measured at boot), in Hz.
+        ulong TscHz { get; }
+
         // Copies guest-physical memory out; false when any part is not guest RAM.
         bool TryReadGuestMemory(GuestPhysical address, Span<byte> destination);
 
@@ -34,8 +37,8 @@ namespace BareVisor.Core.Vmx.Exits
         // when the guest has none.
         MmioBus Mmio { get; }
 
-        // The guest's interrupt controller and timers (LegacyPc), advanced to the current time.
-        LegacyPc Devices { get; }
+        // The guest's interrupt controller and timers (PcPlatform), advanced to the current time.
+        PcPlatform Devices { get; }
 
         // Nanoseconds since the guest was created, from the host's clock.
         ulong NowNanoseconds { get; }

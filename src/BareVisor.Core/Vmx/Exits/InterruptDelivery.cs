@@ -18,7 +18,7 @@ namespace BareVisor.Core.Vmx.Exits
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
         {
-            LegacyPc devices = vcpu.Platform.Devices;
+            PcPlatform devices = vcpu.Platform.Devices;
             if (devices == null)
                 return;
             if (devices.IsDue(now))

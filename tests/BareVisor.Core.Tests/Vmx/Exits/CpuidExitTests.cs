@@ -208,12 +208,42 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         }
 
         [Fact]
+        public void Leaf15GivesTheTscFrequencyAsCrystalTimesRatio()
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.TscHz = 3_499_912_345;
+            h.Platform.SetCpuid(0x15, 2, 292, 0, 0);           // the host's own answer must not leak
+            CpuidResult r = Run(h, 0x15);
+            Assert.Equal(25_000_000u, r.Ecx);
+            Assert.Equal(3_499_912UL * 1000, (ulong)r.Ecx * r.Ebx / r.Eax);
+            Assert.Equal(0u, r.Edx);
+        }
+
+        [Fact]
+        public void Leaf16GivesTheTscFrequencyInMegahertz()
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.TscHz = 3_499_912_345;
+            Assert.Equal(new CpuidResult(3499, 3499, 25, 0), Run(h, 0x16));
+        }
+
+        [Theory]
+        [InlineData(0xDu, 0x16u)]
+        [InlineData(0x1Fu, 0x1Fu)]
+        public void Leaf0OffersTheFrequencyLeavesOnOlderCpus(uint hostMaximum, uint guestMaximum)
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(0, hostMaximum, 0x756E6547, 0x6C65746E, 0x49656E69);
+            Assert.Equal(guestMaximum, Run(h, 0).Eax);
+        }
+
+        [Fact]
         public void CachedAnswersMatchThePolicy()
         {
             using VcpuHarness h = Skylake();
             h.Platform.SetCpuid(2, 0x00FEFF01, 0xF0, 0, 0);
             CpuidCache cache = CpuidCache.Build(ref h.Vcpu.Platform);
-            foreach (uint leaf in new uint[] { 0, 2, 6, 0xA, 0x80000001, 0x40000000, 0x40000001 })
+            foreach (uint leaf in new uint[] { 0, 2, 6, 0xA, 0x15, 0x16, 0x80000001, 0x40000000, 0x40000001 })
             {
                 Assert.True(cache.TryGet(leaf, out CpuidResult cached), "leaf 0x" + leaf.ToString("x") + " should be cached");
                 Assert.Equal(CpuidPolicy.Apply(ref h.Vcpu.Platform, leaf, 0, 1), cached);

@@ -27,6 +27,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         /// <summary>The XCR0 currently loaded in the CPU (in the kernel: the last guest's).</summary>
 
         public ulong Tsc;
+        public ulong TscHz = 2_000_000_000;
 
         /// <summary>Guest RAM from guest-physical 0; anything beyond it is not RAM.</summary>
         public byte[] Memory = new byte[1 << 20];
@@ -41,7 +42,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         public readonly List<(bool Write, ushort Port, int Size, uint Value)> PortLog = new List<(bool, ushort, int, uint)>();
 
         public MmioBus Mmio;
-        public LegacyPc Devices;
+        public PcPlatform Devices;
         public ulong NowNanoseconds;
 
         public string OutputText => Encoding.ASCII.GetString(Output.ToArray());
@@ -81,6 +82,8 @@ namespace BareVisor.Core.Tests.Vmx.Exits
 
 
         public ulong ReadTsc() => R.Tsc;
+
+        public ulong TscHz => R.TscHz;
 
         public bool TryReadGuestMemory(GuestPhysical address, Span<byte> destination)
         {
@@ -122,7 +125,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
 
         public MmioBus Mmio => R.Mmio;
 
-        public LegacyPc Devices => R.Devices;
+        public PcPlatform Devices => R.Devices;
 
         public ulong NowNanoseconds => R.NowNanoseconds;
     }

@@ -35,6 +35,8 @@ namespace BareVisor.Core.Tests.Vmx.Mmio
 
         public ulong ReadTsc() => 0;
 
+        public ulong TscHz => 1_000_000_000;
+
         public bool TryReadGuestMemory(GuestPhysical address, Span<byte> destination)
         {
             if (address.Value > (ulong)Ram.Length || (ulong)Ram.Length - address.Value < (ulong)destination.Length)
@@ -63,7 +65,7 @@ namespace BareVisor.Core.Tests.Vmx.Mmio
 
         public MmioBus Mmio => Bus;
 
-        public LegacyPc Devices => null;
+        public PcPlatform Devices => null;
 
         public ulong NowNanoseconds => 0;
     }

@@ -6,7 +6,7 @@ using System;
 
 namespace BareVisor.Core.Devices
 {
-    public sealed class LegacyPc
+    public sealed class PcPlatform
     {
         public readonly I8259Pic Pic;
         public readonly I8254Pit Pit;
@@ -17,7 +17,7 @@ namespace BareVisor.Core.Devices
         private ulong _now;
         private ulong _nextEventAt = ulong.MaxValue;
 
-        public LegacyPc(PortBus bus, Action<byte> consoleOutput, Action resetRequested, ulong unixSeconds, ulong memoryBelow4G, ulong memoryAbove4G)
+        public PcPlatform(PortBus bus, Action<byte> consoleOutput, Action resetRequested, ulong unixSeconds, ulong memoryBelow4G, ulong memoryAbove4G)
         {
             // The PIC's output is polled (HasInterrupt) before each VM entry, so it drives no wire.
             Pic = new I8259Pic(InterruptLines.None);
