@@ -1,37 +1,53 @@
-// The legacy PC devices every guest gets, wired as on a PC: the 8259 pair, the 8254 PIT with
-// port 0x61, the CMOS RTC, COM1 (a 16550 whose output is the guest's console) and the 8042
-// (whose reset line ends the guest). Time is given in, never read: Advance moves the timers to
-// the guest's current time. Built at guest set-up; runs in VMX root; no allocation after that.
+// The PC every guest gets, wired as on a real one: the 8259 pair, the 8254 PIT with port 0x61,
+// the CMOS RTC, COM1 (a 16550 whose output is the guest's console), the 8042 (whose reset line
+// ends the guest), an I/O APIC and the vCPU's local APIC. Each ISA interrupt goes to both the 8259
+// and the I/O APIC (IRQ 0 to pin 2, as the MADT's override says); the 8259's output reaches the
+// vCPU only while the local APIC lets ExtINT through (virtual wire or APIC off). Time is given in,
+// never read: AdvanceTo moves the timers to the guest's current time. Built at guest set-up;
+// runs in VMX root; no allocation after that.
 using System;
 
 namespace BareVisor.Core.Devices
 {
     public sealed class PcPlatform
     {
+        // ISA IRQ 0 (the PIT) arrives on I/O APIC pin 2; the other ISA IRQs on the pin of their number.
+        public const int TimerIoApicPin = 2;
+
         public readonly I8259Pic Pic;
         public readonly I8254Pit Pit;
         public readonly CmosRtc Rtc;
         public readonly Uart16550 Com1;
         public readonly I8042 Keyboard;
+        public readonly LocalApic Apic;
+        public readonly IoApic IoApic;
 
         private ulong _now;
         private ulong _nextEventAt = ulong.MaxValue;
 
-        public PcPlatform(PortBus bus, Action<byte> consoleOutput, Action resetRequested, ulong unixSeconds, ulong memoryBelow4G, ulong memoryAbove4G)
+        public PcPlatform(PortBus ports, MmioBus mmio, in PcPlatformSettings settings)
         {
             // The PIC's output is polled (HasInterrupt) before each VM entry, so it drives no wire.
             Pic = new I8259Pic(InterruptLines.None);
-            Pit = new I8254Pit(Pic.Line(I8254Pit.Irq));
-            Rtc = new CmosRtc(Pic.Line(CmosRtc.Irq), unixSeconds, memoryBelow4G, memoryAbove4G);
-            Com1 = new Uart16550(Pic.Line(Uart16550.Com1Irq), consoleOutput);
-            Keyboard = new I8042(Pic.Line(I8042.KeyboardIrq), Pic.Line(I8042.AuxIrq), resetRequested);
-            Pic.ClaimPorts(bus);
-            Pit.ClaimPorts(bus);
-            new SystemControlPortB(Pit).ClaimPorts(bus);
-            Rtc.ClaimPorts(bus);
-            Com1.ClaimPorts(bus);
-            Keyboard.ClaimPorts(bus);
+            Apic = new LocalApic(settings.TscHz, settings.TscAtZero);
+            IoApic = new IoApic(Apic);
+            Pit = new I8254Pit(IsaIrq(I8254Pit.Irq));
+            Rtc = new CmosRtc(IsaIrq(CmosRtc.Irq), settings.UnixSeconds, settings.MemoryBelow4G, settings.MemoryAbove4G);
+            Com1 = new Uart16550(IsaIrq(Uart16550.Com1Irq), settings.ConsoleOutput);
+            Keyboard = new I8042(IsaIrq(I8042.KeyboardIrq), IsaIrq(I8042.AuxIrq), settings.ResetRequested);
+            Pic.ClaimPorts(ports);
+            Pit.ClaimPorts(ports);
+            new SystemControlPortB(Pit).ClaimPorts(ports);
+            Rtc.ClaimPorts(ports);
+            Com1.ClaimPorts(ports);
+            Keyboard.ClaimPorts(ports);
+            mmio.TryClaim(new Memory.GuestPhysical(LocalApic.DefaultBase), LocalApic.WindowSize, Apic);
+            mmio.TryClaim(new Memory.GuestPhysical(IoApic.DefaultBase), IoApic.WindowSize, IoApic);
         }
+
+        // The wire of one ISA IRQ: to the 8259 input and to the I/O APIC pin it is routed to.
+        private IInterruptLine IsaIrq(int irq) =>
+            new SplitInterruptLine(Pic.Line(irq), IoApic.Pin(irq == I8254Pit.Irq ? TimerIoApicPin : irq));
 
         // The guest's time since its devices were created; moving backwards is ignored.
         public void AdvanceTo(ulong nanoseconds)
@@ -42,6 +58,7 @@ namespace BareVisor.Core.Devices
                 _now = nanoseconds;
                 Pit.Advance(elapsed);
                 Rtc.Advance(elapsed);
+                Apic.Advance(elapsed);
             }
             ScheduleNextEvent();
         }
@@ -60,12 +77,32 @@ namespace BareVisor.Core.Devices
 
         private void ScheduleNextEvent()
         {
-            ulong next = Math.Min(Pit.NextEventNanoseconds, Rtc.NextEventNanoseconds);
+            ulong next = Math.Min(Math.Min(Pit.NextEventNanoseconds, Rtc.NextEventNanoseconds), Apic.NextEventNanoseconds);
             _nextEventAt = next == ulong.MaxValue || next > ulong.MaxValue - _now ? ulong.MaxValue : _now + next;
         }
 
-        public bool HasInterrupt => Pic.HasInterrupt;
+        public bool HasInterrupt => Apic.HasInterrupt || (Apic.AcceptsExtInt && Pic.HasInterrupt);
 
-        public bool TryAcknowledge(out byte vector) => Pic.TryAcknowledge(out vector);
+        // The local APIC's interrupts first; the 8259's (ExtINT) when the APIC has none to give.
+        public bool TryAcknowledge(out byte vector)
+        {
+            if (Apic.TryAcknowledge(out vector))
+                return true;
+            return Apic.AcceptsExtInt && Pic.TryAcknowledge(out vector);
+        }
+    }
+
+    /// <summary>What a PcPlatform is built from: the guest's console and reset, its RAM for the CMOS, and its clocks.</summary>
+    public struct PcPlatformSettings
+    {
+        public Action<byte> ConsoleOutput;
+        public Action ResetRequested;
+        public ulong UnixSeconds;
+        public ulong MemoryBelow4G;
+        public ulong MemoryAbove4G;
+
+        // The guest's TSC: its rate and its value when the platform's time is 0.
+        public ulong TscHz;
+        public ulong TscAtZero;
     }
 }

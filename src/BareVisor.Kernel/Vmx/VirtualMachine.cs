@@ -59,11 +59,18 @@ namespace BareVisor.Kernel.Vmx
             _ports.TryClaim(DebugConsole.Port, 1, _console);
             _ports.TryClaim(PostCodePort.Port, 1, new PostCodePort());
             _platform.StartTsc = Native.ReadTsc();
-            _platform.PcDevices = new PcPlatform(_ports, b => SerialPort.Write((char)b), () => _resetRequested = true,
-                HostRtc.UnixSeconds(), System.Math.Min(spec.MemoryBytes, LowMemoryLimit), spec.MemoryBytes > LowMemoryLimit ? spec.MemoryBytes - LowMemoryLimit : 0);
-            // EPT maps RAM only below MemoryBytes, so the page faults into the MMIO bus.
-            if (spec.MemoryBytes <= ScratchRegisterPage.IoApicWindow)
-                _mmio.TryClaim(new GuestPhysical(ScratchRegisterPage.IoApicWindow), ScratchRegisterPage.Size, new ScratchRegisterPage());
+            PcPlatformSettings pc = new PcPlatformSettings
+            {
+                ConsoleOutput = b => SerialPort.Write((char)b),
+                ResetRequested = () => _resetRequested = true,
+                UnixSeconds = HostRtc.UnixSeconds(),
+                MemoryBelow4G = System.Math.Min(spec.MemoryBytes, LowMemoryLimit),
+                MemoryAbove4G = spec.MemoryBytes > LowMemoryLimit ? spec.MemoryBytes - LowMemoryLimit : 0,
+                TscHz = Platform.Clock.TscHz,
+                TscAtZero = _platform.StartTsc,
+            };
+            // EPT maps RAM only below MemoryBytes, so the APIC pages fault into the MMIO bus.
+            _platform.PcDevices = new PcPlatform(_ports, _mmio, pc);
             foreach (uint msr in MsrPolicy.PassThroughMsrs)
                 new MsrBitmap(Page(_msrBitmap)).PassThrough(msr);
         }
@@ -139,7 +146,6 @@ namespace BareVisor.Kernel.Vmx
             _registers->CpuidTable = vcpu.Cpuid.BasicTableAddress;
             _registers->CpuidFastMask = vcpu.Cpuid.BasicFastMask;
             _registers->ExitCounts = vcpu.Counters.Address;
-            vcpu.Msrs.ApicBase = MsrExit.ApicBaseAtReset;
             vcpu.GuestXcr0 = 1;
             vcpu.TimeLimitSeconds = _guest.TimeLimitSeconds;
             vcpu.CanSleep = _timer;

@@ -1,6 +1,7 @@
 // Host test code. The MMIO bus's claims and access checks, and the scratch register page.
 using BareVisor.Core.Devices;
 using BareVisor.Core.Memory;
+using BareVisor.Core.Tests.Fakes;
 
 namespace BareVisor.Core.Tests.Devices
 {

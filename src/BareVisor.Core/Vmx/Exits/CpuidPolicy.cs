@@ -1,5 +1,5 @@
 // What a guest learns from CPUID: the host's answers, minus what BareVisor does not virtualise
-// (VMX, SMX, monitor/mwait, performance monitoring, TSC deadline without an emulated APIC), plus
+// (VMX, SMX, monitor/mwait, performance monitoring), plus
 // the hypervisor bit and BareVisor's own leaves, with topology of one vCPU and XSAVE sizes that
 // match the XCR0 bits the guest may enable, and the TSC's frequency in leaves 0x15/0x16. Pure
 // logic; no allocation.
@@ -19,9 +19,10 @@ namespace BareVisor.Core.Vmx.Exits
         // XCR0 components a guest may enable: x87, SSE, AVX.
         public const ulong AllowedXcr0 = 0x7;
 
-        private const uint Leaf1EcxHidden = (1u << 3) | (1u << 5) | (1u << 6) | (1u << 15) | (1u << 21) | (1u << 24); // MONITOR, VMX, SMX, PDCM, x2APIC, TSC-deadline
+        private const uint Leaf1EcxHidden = (1u << 3) | (1u << 5) | (1u << 6) | (1u << 15); // MONITOR, VMX, SMX, PDCM
 
-        // No local APIC is emulated yet: guests use the 8259 and the PIT.
+        // The emulated local APIC (Devices/LocalApic) has both modes and the TSC-deadline timer.
+        private const uint Leaf1EcxX2Apic = 1u << 21, Leaf1EcxTscDeadline = 1u << 24;
         private const uint Leaf1EdxApic = 1u << 9;
         private const uint Leaf1EcxHypervisor = 1u << 31;
         public const uint Leaf1EcxOsxsave = 1u << 27;
@@ -32,7 +33,7 @@ namespace BareVisor.Core.Vmx.Exits
         // frequency from leaf 0x15 as a known frequency (no calibration against the PIT, so no
         // drift from a calibration done on an emulated or busy host) and its APIC timer's from
         // the crystal.
-        public const uint CrystalHz = 25000000;
+        public const uint CrystalHz = (uint)Devices.LocalApic.TimerHz;
         public const uint TscLeaf = 0x15, FrequencyLeaf = 0x16;
 
         public static CpuidResult Apply<TPlatform>(ref TPlatform platform, uint leaf, uint subleaf, ulong guestXcr0)
@@ -50,8 +51,8 @@ namespace BareVisor.Core.Vmx.Exits
                     break;
                 case 1:
                     // OSXSAVE mirrors the guest's CR4.OSXSAVE; CpuidExit adds it from the VMCS.
-                    r.Ecx = (r.Ecx & ~Leaf1EcxHidden & ~Leaf1EcxOsxsave) | Leaf1EcxHypervisor;
-                    r.Edx &= ~Leaf1EdxApic;
+                    r.Ecx = (r.Ecx & ~Leaf1EcxHidden & ~Leaf1EcxOsxsave) | Leaf1EcxHypervisor | Leaf1EcxX2Apic | Leaf1EcxTscDeadline;
+                    r.Edx |= Leaf1EdxApic;
                     r.Ebx = (r.Ebx & 0x0000FFFF) | (1u << 16);    // one logical processor, APIC id 0
                     break;
                 case 4:

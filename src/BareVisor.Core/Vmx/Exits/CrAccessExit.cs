@@ -1,6 +1,6 @@
 // Control-register exits. CR0.NE and CR4.VMXE are owned by BareVisor (the guest/host masks):
 // VMX operation needs them set, the guest sees its own values through the read shadows. A guest
-// that sets CR4.VMXE gets #GP, since CPUID hides VMX. CR8 (64-bit TPR) is emulated per vCPU.
+// that sets CR4.VMXE gets #GP, since CPUID hides VMX. CR8 (64-bit TPR) is the local APIC's TPR.
 // CR3 does not exit (EPT).
 namespace BareVisor.Core.Vmx.Exits
 {
@@ -30,7 +30,7 @@ namespace BareVisor.Core.Vmx.Exits
                 case CrAccessType.MovFromCr:
                     if (q.ControlRegister != 8)
                         return vcpu.Stop("unexpected MOV from CR exit");
-                    vcpu.WriteGpr(q.GeneralRegister, vcpu.Tpr);
+                    vcpu.WriteGpr(q.GeneralRegister, vcpu.Platform.Devices.Apic.Cr8);
                     break;
                 case CrAccessType.Clts:
                     ulong cr0 = vcpu.Vmcs.Read(VmcsFieldNatural.GuestCr0) & ~Cr0Ts;
@@ -63,7 +63,7 @@ namespace BareVisor.Core.Vmx.Exits
                 case 8:
                     if (value > 15)
                         return false;
-                    vcpu.Tpr = value;
+                    vcpu.Platform.Devices.Apic.Cr8 = value;
                     return true;
                 default:
                     return false;

@@ -19,9 +19,22 @@ namespace BareVisor.Core.Vmx.Exits
             EptViolationQualification q = new EptViolationQualification(vcpu.ExitQualification);
             MmioBus mmio = vcpu.Platform.Mmio;
             if (mmio != null && mmio.Claims(new GuestPhysical(address)))
-                return MmioEmulator.Emulate(ref vcpu, mmio, new GuestPhysical(address), q);
+                return EmulateMmio(ref vcpu, mmio, new GuestPhysical(address), q);
             string access = q.Write ? "write" : q.Execute ? "execute" : "read";
             return vcpu.Stop(Messages.WithHex("EPT violation at guest-physical ", address, " (" + access + "): no memory or device there"));
+        }
+
+        // The APICs' timers see the current time before the access and are rescheduled after it.
+        private static ExitAction EmulateMmio<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, MmioBus mmio, GuestPhysical address, EptViolationQualification q)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            PcPlatform devices = vcpu.Platform.Devices;
+            ulong now = devices == null ? 0 : vcpu.Platform.NowNanoseconds;
+            devices?.AdvanceTo(now);
+            ExitAction action = MmioEmulator.Emulate(ref vcpu, mmio, address, q);
+            devices?.AdvanceTo(now);
+            return action;
         }
 
         public static ExitAction HandleMisconfiguration<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)

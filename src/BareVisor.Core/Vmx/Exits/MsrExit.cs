@@ -1,11 +1,12 @@
 // RDMSR and WRMSR exits for the MSRs MsrPolicy emulates; any other MSR gets #GP, reported once.
+// IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC registers belong to the guest's local APIC.
+using BareVisor.Core.Devices;
 using BareVisor.Core.Text;
 
 namespace BareVisor.Core.Vmx.Exits
 {
     public static class MsrExit
     {
-        private const ulong ApicBaseDefault = 0xFEE00000 | (1UL << 11) | (1UL << 8);   // enabled, BSP
         private const ulong FeatureControlLockedVmxOff = 1;
         private const ulong MiscEnableDefault = 1 | (1UL << 11) | (1UL << 12);      // fast strings; no BTS, no PEBS
         private const ulong EferLme = 1UL << 8, EferLma = 1UL << 10, EferNxe = 1UL << 11, EferSce = 1;
@@ -18,7 +19,8 @@ namespace BareVisor.Core.Vmx.Exits
             ref GuestRegisters regs = ref vcpu.Regs;
             uint msr = (uint)regs.Rcx;
             ulong value = (regs.Rdx << 32) | (uint)regs.Rax;
-            bool handled = write ? TryWrite(ref vcpu, msr, value) : TryRead(ref vcpu, msr, out value);
+            bool handled = LocalApic.HandlesMsr(msr) ? TryApic(ref vcpu, msr, write, ref value)
+                : write ? TryWrite(ref vcpu, msr, value) : TryRead(ref vcpu, msr, out value);
             if (!handled)
             {
                 if (vcpu.ReportOnce(ReportedEvent.Msr, msr))
@@ -34,6 +36,24 @@ namespace BareVisor.Core.Vmx.Exits
             return ExitAction.Resume;
         }
 
+        // The APIC sees the current time first (current count, TSC deadline); a write may arm or
+        // stop its timer, so the platform's next event is recomputed after it.
+        private static bool TryApic<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, uint msr, bool write, ref ulong value)
+            where TVmcs : struct, IVmcs
+            where TPlatform : struct, IGuestPlatform
+        {
+            PcPlatform devices = vcpu.Platform.Devices;
+            if (devices == null)
+                return false;
+            ulong now = vcpu.Platform.NowNanoseconds;
+            devices.AdvanceTo(now);
+            if (!write)
+                return devices.Apic.TryReadMsr(msr, out value);
+            bool written = devices.Apic.TryWriteMsr(msr, value);
+            devices.AdvanceTo(now);
+            return written;
+        }
+
         private static bool TryRead<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, uint msr, out ulong value)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
@@ -42,7 +62,6 @@ namespace BareVisor.Core.Vmx.Exits
             switch (msr)
             {
                 case MsrPolicy.Ia32Tsc: value = vcpu.Platform.ReadTsc(); return true;
-                case MsrPolicy.Ia32ApicBase: value = vcpu.Msrs.ApicBase; return true;
                 case MsrPolicy.Ia32FeatureControl: value = FeatureControlLockedVmxOff; return true;
                 case MsrPolicy.Ia32MiscEnable: value = MiscEnableDefault; return true;
                 case MsrPolicy.Ia32MtrrDefType: value = vcpu.Msrs.MtrrDefType; return true;
@@ -65,7 +84,6 @@ namespace BareVisor.Core.Vmx.Exits
         {
             switch (msr)
             {
-                case MsrPolicy.Ia32ApicBase: vcpu.Msrs.ApicBase = value; return true;
                 case MsrPolicy.Ia32MtrrDefType: vcpu.Msrs.MtrrDefType = value; return true;
                 case MsrPolicy.Ia32Pat:
                     if (!IsValidPat(value))
@@ -111,7 +129,5 @@ namespace BareVisor.Core.Vmx.Exits
             }
             return true;
         }
-
-        public static ulong ApicBaseAtReset => ApicBaseDefault;
     }
 }

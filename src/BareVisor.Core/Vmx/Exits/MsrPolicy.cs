@@ -1,8 +1,10 @@
 // BareVisor's explicit MSR list. Passed through (no exit; the MSR bitmap clears them): the ones
 // the VMCS switches (SYSENTER_*, FS/GS base) and the SYSCALL MSRs and KERNEL_GS_BASE, which
 // BareVisor itself never uses (they are cleared when each guest starts). Emulated: the entries
-// below. Everything else raises #GP in the guest, reported once per MSR. Pure data.
+// below and the local APIC's (IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC). Everything else raises
+// #GP in the guest, reported once per MSR. Pure data.
 using System;
+using BareVisor.Core.Devices;
 
 namespace BareVisor.Core.Vmx.Exits
 {
@@ -30,7 +32,7 @@ namespace BareVisor.Core.Vmx.Exits
 
         private static readonly uint[] s_emulated =
         {
-            Ia32Tsc, Ia32ApicBase, Ia32FeatureControl, Ia32TscAdjust, Ia32BiosSignId, Ia32Mtrrcap, Ia32McgCap,
+            Ia32Tsc, Ia32FeatureControl, Ia32TscAdjust, Ia32BiosSignId, Ia32Mtrrcap, Ia32McgCap,
             Ia32McgStatus, Ia32MiscEnable, Ia32Pat, Ia32MtrrDefType, Ia32Efer,
         };
 
@@ -48,7 +50,7 @@ namespace BareVisor.Core.Vmx.Exits
         {
             if (Contains(s_passThrough, msr))
                 return MsrTreatment.PassThrough;
-            return Contains(s_emulated, msr) ? MsrTreatment.Emulated : MsrTreatment.NotEmulated;
+            return Contains(s_emulated, msr) || LocalApic.HandlesMsr(msr) ? MsrTreatment.Emulated : MsrTreatment.NotEmulated;
         }
 
         private static bool Contains(uint[] list, uint msr)

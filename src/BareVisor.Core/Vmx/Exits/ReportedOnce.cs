@@ -40,7 +40,6 @@ namespace BareVisor.Core.Vmx.Exits
     // MSR values BareVisor keeps per vCPU (the rest live in the VMCS or the CPU).
     public struct GuestMsrs
     {
-        public ulong ApicBase;
         public ulong MtrrDefType;
     }
 }

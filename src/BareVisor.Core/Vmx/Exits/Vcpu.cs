@@ -18,9 +18,6 @@ namespace BareVisor.Core.Vmx.Exits
         public CpuidCache Cpuid;
         public GuestMsrs Msrs;
 
-        // The task-priority register a 64-bit guest reaches through CR8 (CR8 accesses exit).
-        public ulong Tpr;
-
         // Set by the handler that returns ExitAction.StopGuest.
         public string StopReason;
 

@@ -87,12 +87,21 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         {
             using VcpuHarness h = Skylake();
             CpuidResult r = Run(h, 1);
-            Assert.Equal(0u, r.Ecx & (Monitor | Vmx | Smx | Pdcm | X2apic | TscDeadline));
+            Assert.Equal(0u, r.Ecx & (Monitor | Vmx | Smx | Pdcm));
             Assert.Equal(Hypervisor, r.Ecx & Hypervisor);
             Assert.Equal(Sse3 | Xsave | Avx, r.Ecx & (Sse3 | Xsave | Avx));
             Assert.Equal(0x00050654u, r.Eax);
-            // The host's EDX less the local APIC (bit 9), which BareVisor does not emulate yet.
-            Assert.Equal(0xBFEBFBFFu & ~(1u << 9), r.Edx);
+            Assert.Equal(0xBFEBFBFFu, r.Edx);
+        }
+
+        [Fact]
+        public void Leaf1OffersTheEmulatedLocalApicsFeaturesEvenWhenTheHostLacksThem()
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(1, 0x00050654, 0x0C400800, Sse3, 0xBFEBFBFF & ~(1u << 9));
+            CpuidResult r = Run(h, 1);
+            Assert.Equal(X2apic | TscDeadline, r.Ecx & (X2apic | TscDeadline));
+            Assert.Equal(1u << 9, r.Edx & (1u << 9));
         }
 
         [Fact]

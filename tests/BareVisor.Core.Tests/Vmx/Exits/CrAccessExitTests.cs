@@ -191,7 +191,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         {
             using VcpuHarness h = new VcpuHarness(GuestStartMode.Long);
             Assert.Equal(ExitAction.Resume, WriteCr(h, 8, 0x9, gpr: 3));
-            Assert.Equal(0x9UL, h.Vcpu.Tpr);
+            Assert.Equal(0x9UL, h.Platform.Devices.Apic.Cr8);
             h.Regs.R15 = ulong.MaxValue;
             Assert.Equal(ExitAction.Resume, h.Exit(ExitReason.ControlRegisterAccesses, MovFromCr(8, 15), 4));
             Assert.Equal(0x9UL, h.Regs.R15);
@@ -204,10 +204,10 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         public void Cr8AboveFifteenRaisesGp(ulong value)
         {
             using VcpuHarness h = new VcpuHarness(GuestStartMode.Long);
-            h.Vcpu.Tpr = 2;
+            h.Platform.Devices.Apic.Cr8 = 2;
             WriteCr(h, 8, value);
             h.AssertInjected(ExceptionVectors.GeneralProtection, 0);
-            Assert.Equal(2UL, h.Vcpu.Tpr);
+            Assert.Equal(2UL, h.Platform.Devices.Apic.Cr8);
             Assert.Equal(VcpuHarness.Entry, h.Rip);
         }
 
@@ -238,10 +238,10 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             h.Set(VmcsFieldNatural.GuestRsp, 1004);
             WriteCr(h, 8, 9, gpr);
             h.AssertNothingInjected();
-            Assert.Equal(9UL, h.Vcpu.Tpr);
+            Assert.Equal(9UL, h.Platform.Devices.Apic.Cr8);
 
             using VcpuHarness r = new VcpuHarness(GuestStartMode.Long);
-            r.Vcpu.Tpr = 7;
+            r.Platform.Devices.Apic.Cr8 = 7;
             r.Exit(ExitReason.ControlRegisterAccesses, MovFromCr(8, gpr), 4);
             ulong read = gpr == 4 ? r.Get(VmcsFieldNatural.GuestRsp) : RegisterByName(r, gpr);
             Assert.Equal(7UL, read);

@@ -16,7 +16,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         {
             VcpuHarness h = new VcpuHarness();
             h.Platform.Ports = new PortBus();
-            h.Platform.Devices = new PcPlatform(h.Platform.Ports, _ => { }, () => { }, 1_700_000_000, 16UL << 20, 0);
+            h.Platform.Devices = h.Platform.NewPcPlatform(h.Platform.Ports, new MmioBus());
             h.Vcpu.CanSleep = true;
             return h;
         }

@@ -2,6 +2,7 @@
 // MSRs' values, the write rules (EFER, PAT), #GP with a one-time report for everything else, and
 // MsrPolicy's lists.
 using System.Collections.Generic;
+using BareVisor.Core.Devices;
 using BareVisor.Core.Guests;
 using BareVisor.Core.Vmx;
 using BareVisor.Core.Vmx.Exits;
@@ -85,13 +86,39 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         public void ApicBaseAndMtrrDefTypeKeepWhatTheGuestWrites()
         {
             using VcpuHarness h = new VcpuHarness();
-            Assert.Equal(ExitAction.Resume, Wrmsr(h, 0x1B, 0xFEE00800));
+            Assert.Equal(ExitAction.Resume, Wrmsr(h, 0x1B, 0xFEE00D00));     // x2APIC mode
             Assert.Equal(ExitAction.Resume, Wrmsr(h, 0x2FF, 0xC06));
             Rdmsr(h, 0x1B);
-            Assert.Equal(0xFEE00800UL, EdxEax(h));
+            Assert.Equal(0xFEE00D00UL, EdxEax(h));
             Rdmsr(h, 0x2FF);
             Assert.Equal(0xC06UL, EdxEax(h));
             Assert.Equal(VcpuHarness.Entry + 8, h.Rip);
+            Assert.Equal(LocalApicMode.X2Apic, h.Platform.Devices.Apic.Mode);
+        }
+
+        [Fact]
+        public void X2ApicRegistersAreTheLocalApics()
+        {
+            using VcpuHarness h = new VcpuHarness();
+            Assert.Equal(ExitAction.Resume, Wrmsr(h, 0x1B, 0xFEE00D00));
+            Rdmsr(h, 0x803);                                                // version
+            Assert.Equal(0x50014UL, EdxEax(h));
+            Wrmsr(h, 0x808, 0x20);                                          // TPR
+            Assert.Equal(2UL, h.Platform.Devices.Apic.Cr8);
+            h.Set(VmcsField32.VmEntryInterruptionInformationField, 0);
+            Wrmsr(h, 0x803, 0);                                             // version is read-only: #GP
+            Assert.Equal(InterruptionInformation.HardwareException(13, true).Value, h.Get(VmcsField32.VmEntryInterruptionInformationField));
+        }
+
+        [Fact]
+        public void ATscDeadlineWriteArmsThePlatformsNextEvent()
+        {
+            using VcpuHarness h = new VcpuHarness();
+            Wrmsr(h, 0x1B, 0xFEE00D00);
+            Wrmsr(h, 0x80F, 0x1FF);                                         // SVR: software enable
+            Wrmsr(h, 0x832, (2u << 17) | 0x40);                             // LVT timer: TSC-deadline, vector 0x40
+            Wrmsr(h, 0x6E0, h.Platform.TscHz / 1000);                       // 1 ms after the TSC's zero
+            Assert.Equal(1_000_000UL, h.Platform.Devices.NextEventAt);
         }
 
         [Fact]
@@ -246,12 +273,13 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             List<uint> emulated = new List<uint>();
             for (uint msr = 0; msr < 0x1000; msr++)
             {
-                if (MsrPolicy.Treatment(msr) == MsrTreatment.Emulated)
+                // The x2APIC registers are the local APIC's tests' business (most fault outside x2APIC mode).
+                if (MsrPolicy.Treatment(msr) == MsrTreatment.Emulated && !LocalApic.IsX2ApicMsr(msr))
                     emulated.Add(msr);
             }
             if (MsrPolicy.Treatment(0xC0000080) == MsrTreatment.Emulated)
                 emulated.Add(0xC0000080);
-            Assert.Equal(12, emulated.Count);
+            Assert.Equal(13, emulated.Count);
             foreach (uint msr in emulated)
             {
                 h.Set(VmcsField32.VmEntryInterruptionInformationField, 0);
@@ -281,7 +309,6 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         [InlineData(0x9Bu)]                     // SMM_MONITOR_CTL
         [InlineData(0x480u)]                    // VMX capability MSRs
         [InlineData(0x48Du)]
-        [InlineData(0x800u)]                    // x2APIC
         [InlineData(0xC0010000u)]
         public void EverythingElseIsNotEmulated(uint msr) =>
             Assert.Equal(MsrTreatment.NotEmulated, MsrPolicy.Treatment(msr));

@@ -45,6 +45,25 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         public PcPlatform Devices;
         public ulong NowNanoseconds;
 
+        public GuestPlatformRecorder()
+        {
+            Devices = NewPcPlatform(new PortBus(), new MmioBus());
+        }
+
+        /// <summary>A PC on the given buses, its TSC at zero when the platform's time is zero.</summary>
+        public PcPlatform NewPcPlatform(PortBus ports, MmioBus mmio)
+        {
+            PcPlatformSettings settings = new PcPlatformSettings
+            {
+                ConsoleOutput = _ => { },
+                ResetRequested = () => { },
+                UnixSeconds = 1_700_000_000,
+                MemoryBelow4G = 16UL << 20,
+                TscHz = TscHz,
+            };
+            return new PcPlatform(ports, mmio, settings);
+        }
+
         public string OutputText => Encoding.ASCII.GetString(Output.ToArray());
 
         public void SetCpuid(uint leaf, uint eax, uint ebx, uint ecx, uint edx) =>
@@ -149,7 +168,6 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             Vcpu.Registers = _registers;
             Vcpu.Counters = ExitCounters.Create();
             Vcpu.Reported = new ReportedOnce();
-            Vcpu.Msrs.ApicBase = MsrExit.ApicBaseAtReset;
             Vcpu.GuestXcr0 = 1;
             GuestStartState.Apply(ref Vcpu.Vmcs, GuestStartState.ForModuleGuest(mode, Entry, Stack, mode == GuestStartMode.Long ? LongModeCr3 : 0));
             uint entryControls = (uint)(EntryControls.LoadIa32Efer | EntryControls.LoadIa32Pat)

@@ -1,8 +1,8 @@
-// A page of scratch registers: whatever the guest writes at an offset it reads back, 0 before.
-// BareVisor places one at the I/O APIC's register window (guest-physical 0xFEC00000) as a
-// stand-in until a real I/O APIC model exists, so guests and the MMIO benchmark have a device
-// page to poke; it does not behave like an I/O APIC. Runs in VMX root; never allocates.
-namespace BareVisor.Core.Devices
+// Host test code. A page of scratch registers: whatever is written at an offset reads back, 0
+// before; the MMIO emulation tests use it as a device whose every byte can be checked.
+using BareVisor.Core.Devices;
+
+namespace BareVisor.Core.Tests.Fakes
 {
     public sealed class ScratchRegisterPage : MmioDevice
     {
@@ -11,7 +11,7 @@ namespace BareVisor.Core.Devices
 
         private readonly byte[] _bytes = new byte[Size];
 
-        public override string Name => "scratch registers (I/O APIC window stand-in)";
+        public override string Name => "scratch registers";
 
         // Bytes past the page read as ones and drop writes (the bus never sends such accesses).
         public override ulong Read(ulong offset, int size)
