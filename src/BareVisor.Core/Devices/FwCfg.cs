@@ -20,7 +20,6 @@ namespace BareVisor.Core.Devices
         public const ushort Signature = 0x0000, Id = 0x0001, Uuid = 0x0002, RamSize = 0x0003, CpuCount = 0x0005,
             MaxCpus = 0x000F, FileDirectory = 0x0019;
 
-        public const ushort ArchitectureLocal = 0x8000;
         public const ushort WriteFlag = 0x4000;
 
         /// <summary>Interface ID bit 0: the traditional (selector and data port) interface.</summary>
