@@ -19,7 +19,10 @@ namespace BareVisor.Core.Vmx.Exits
         // XCR0 components a guest may enable: x87, SSE, AVX.
         public const ulong AllowedXcr0 = 0x7;
 
-        private const uint Leaf1EcxHidden = (1u << 3) | (1u << 5) | (1u << 6) | (1u << 15); // MONITOR, VMX, SMX, PDCM
+        private const uint Leaf1EcxHidden = (1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | (1u << 15); // MONITOR, VMX, SMX, EIST, TM2, PDCM
+
+        // Thermal monitoring and clock control (their MSRs are not emulated): ACPI, TM.
+        private const uint Leaf1EdxHidden = (1u << 22) | (1u << 29);
 
         // The emulated local APIC (Devices/LocalApic) has both modes and the TSC-deadline timer.
         private const uint Leaf1EcxX2Apic = 1u << 21, Leaf1EcxTscDeadline = 1u << 24;
@@ -52,7 +55,7 @@ namespace BareVisor.Core.Vmx.Exits
                 case 1:
                     // OSXSAVE mirrors the guest's CR4.OSXSAVE; CpuidExit adds it from the VMCS.
                     r.Ecx = (r.Ecx & ~Leaf1EcxHidden & ~Leaf1EcxOsxsave) | Leaf1EcxHypervisor | Leaf1EcxX2Apic | Leaf1EcxTscDeadline;
-                    r.Edx |= Leaf1EdxApic;
+                    r.Edx = (r.Edx & ~Leaf1EdxHidden) | Leaf1EdxApic;
                     r.Ebx = (r.Ebx & 0x0000FFFF) | (1u << 16);    // one logical processor, APIC id 0
                     break;
                 case 4:

@@ -10,7 +10,8 @@ namespace BareVisor.Core.Tests.Vmx.Exits
 {
     public class CpuidExitTests
     {
-        private const uint Sse3 = 1u << 0, Monitor = 1u << 3, Vmx = 1u << 5, Smx = 1u << 6, Pdcm = 1u << 15;
+        private const uint Sse3 = 1u << 0, Monitor = 1u << 3, Vmx = 1u << 5, Smx = 1u << 6, Eist = 1u << 7, Tm2 = 1u << 8, Pdcm = 1u << 15;
+        private const uint AcpiThermal = 1u << 22, Tm = 1u << 29;
         private const uint X2apic = 1u << 21, TscDeadline = 1u << 24, Xsave = 1u << 26, Osxsave = 1u << 27, Avx = 1u << 28, Hypervisor = 1u << 31;
         private const ulong Cr4Osxsave = 1UL << 18;
 
@@ -20,7 +21,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             VcpuHarness h = new VcpuHarness();
             GuestPlatformRecorder p = h.Platform;
             p.SetCpuid(0, 0x16, 0x756E6547, 0x6C65746E, 0x49656E69);
-            p.SetCpuid(1, 0x00050654, 0x0C400800, Sse3 | Monitor | Vmx | Smx | Pdcm | TscDeadline | Xsave | Osxsave | Avx, 0xBFEBFBFF);
+            p.SetCpuid(1, 0x00050654, 0x0C400800, Sse3 | Monitor | Vmx | Smx | Eist | Tm2 | Pdcm | TscDeadline | Xsave | Osxsave | Avx, 0xBFEBFBFF);
             p.SetCpuid(0xD, 0, 0xE7, 0x440, 0xA88, 0);
             p.SetCpuid(0xD, 1, 0xF, 0x440, 0x100, 0);
             p.SetCpuid(0xD, 2, 256, 576, 0, 0);
@@ -87,11 +88,11 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         {
             using VcpuHarness h = Skylake();
             CpuidResult r = Run(h, 1);
-            Assert.Equal(0u, r.Ecx & (Monitor | Vmx | Smx | Pdcm));
+            Assert.Equal(0u, r.Ecx & (Monitor | Vmx | Smx | Eist | Tm2 | Pdcm));
             Assert.Equal(Hypervisor, r.Ecx & Hypervisor);
             Assert.Equal(Sse3 | Xsave | Avx, r.Ecx & (Sse3 | Xsave | Avx));
             Assert.Equal(0x00050654u, r.Eax);
-            Assert.Equal(0xBFEBFBFFu, r.Edx);
+            Assert.Equal(0xBFEBFBFFu & ~(AcpiThermal | Tm), r.Edx);
         }
 
         [Fact]
