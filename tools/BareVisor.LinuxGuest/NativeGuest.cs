@@ -10,7 +10,7 @@
 // where it decompresses itself: a breakpoint at 1 MiB stops in GRUB.) BareVisor loads the kernel
 // at the same pref_address and starts it at the 64-bit entry, 0x200 bytes further, already in long
 // mode: the native boot also runs the 32-bit start-up stub (CPU checks, page tables, the switch to
-// long mode), some thousands of instructions.
+// long mode): about 19,000 Bochs ticks of Debian's 6.1 kernel.
 using System;
 using System.Collections.Generic;
 using System.IO;
