@@ -8,7 +8,8 @@
                              kernel + a busybox initramfs) in the best emulator here
                              (-Emulator to choose; -Guest none boots BareVisor alone)
     build.ps1 test           build, then run every test project; ends with "Tests: N passed, N failed"
-    build.ps1 bench          build, then time VM-exit round trips in Bochs -> artifacts/bench.json
+    build.ps1 bench          build, then time VM-exit round trips in Bochs, and the default Linux
+                             guest's boot under BareVisor and natively -> artifacts/bench.json
     build.ps1 clean          remove artifacts/
     On a machine without PowerShell: dotnet tool restore; dotnet pwsh build.ps1 ...
 #>

@@ -34,7 +34,10 @@ require /usr/lib/grub/i386-pc/modinfo.sh grub-pc-bin
 require /usr/lib/grub/x86_64-efi/modinfo.sh grub-efi-amd64-bin
 
 staging=$(mktemp -d)
-trap 'rm -rf "$staging"' EXIT
+# The log stays outside the staging tree: grub-mkrescue packs that whole tree, and a log growing
+# while xorriso reads it fails the build ("Size of file ... has changed").
+log=$(mktemp)
+trap 'rm -rf "$staging" "$log"' EXIT
 mkdir -p "$staging/boot/grub"
 cp "$kernel" "$staging/boot/barevisor.elf"
 
@@ -51,7 +54,6 @@ menuentry "BareVisor" {
 CFG
 
 mkdir -p "$(dirname "$out")"
-log="$staging/grub-mkrescue.log"
 if ! grub-mkrescue -o "$out" "$staging" >"$log" 2>&1; then
     echo "make-iso: grub-mkrescue failed:" >&2
     cat "$log" >&2

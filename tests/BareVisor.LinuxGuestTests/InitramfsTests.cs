@@ -56,6 +56,8 @@ public sealed class InitramfsTests
         Assert.Equal(0x81EDu, byName["bin/busybox"].Mode);                  // regular file, 0755
         Assert.Equal(0xA1FFu, byName["bin/sh"].Mode);                       // symbolic link
         Assert.Equal("busybox", Encoding.ASCII.GetString(byName["bin/sh"].Data));
+        Assert.Equal(BochsMarkProgram.Build(), byName["bin/bochs-mark"].Data);
+        Assert.Equal(0x81EDu, byName["bin/bochs-mark"].Mode);
         Assert.Equal(0x81EDu, byName["init"].Mode);
         Assert.Equal(0x81EDu, byName["etc/init.d/rcS"].Mode);
         Assert.Equal((0x2180u, 5u, 1u), (byName["dev/console"].Mode, byName["dev/console"].DeviceMajor, byName["dev/console"].DeviceMinor));
@@ -84,6 +86,9 @@ public sealed class InitramfsTests
         Assert.Contains("ttyS0::respawn:-/bin/sh\n", byName["etc/inittab"]);
         Assert.Contains("mount -t devtmpfs devtmpfs /dev\n", byName["etc/init.d/rcS"]);
         Assert.Contains($"echo \"{Initramfs.Banner}\"\n", byName["etc/init.d/rcS"]);
+        // The benchmark's end mark is rcS's last command, after the banner: then the shell starts.
+        Assert.EndsWith($"\n{BochsMarkProgram.Path}\n", byName["etc/init.d/rcS"]);
+        Assert.Equal("/bin/bochs-mark", BochsMarkProgram.Path);
         Assert.Contains($"export PS1='{Initramfs.Prompt}'\n", byName["etc/profile"]);
         Assert.DoesNotContain(byName.Values, text => text.Contains('\r'));
     }

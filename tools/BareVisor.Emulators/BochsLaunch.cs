@@ -3,8 +3,10 @@
 // starts the simulation. Files are named relative to the run directory, Bochs's working
 // directory, because bochsrc values are comma-separated.
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
 
 namespace BareVisor.Emulators;
 
@@ -19,8 +21,7 @@ internal static class BochsLaunch
 
         File.CreateSymbolicLink(Path.Combine(runDirectory, "boot.iso"), run.Boot.IsoPath);
         File.WriteAllText(Path.Combine(runDirectory, "bochsrc"), Config(run));
-        // Debian's Bochs is built with its debugger, which stops at a prompt: "c" continues.
-        File.WriteAllText(Path.Combine(runDirectory, "debugger.rc"), "c\n");
+        File.WriteAllText(Path.Combine(runDirectory, "debugger.rc"), DebuggerScript(run));
 
         var args = new List<string> { "-q", "-f", "bochsrc", "-rc", "debugger.rc" };
         args.AddRange(run.ExtraArgs);
@@ -59,6 +60,28 @@ internal static class BochsLaunch
             "info: action=report",
             "debug: action=ignore",
         ];
+        if (run.MagicBreak)
+            lines = [.. lines, "magic_break: enabled=1"];
         return string.Join('\n', lines.Append(""));
+    }
+
+    /// <summary>
+    /// The debugger commands for <paramref name="run"/>. Debian's Bochs is built with its debugger,
+    /// which stops at a prompt at power-on and at every breakpoint: "c" continues. Once the script
+    /// is used up the debugger reads its stdin, which is closed: Bochs exits.
+    /// </summary>
+    public static string DebuggerScript(EmulatorRun run)
+    {
+        var script = new StringBuilder();
+        if (run.BreakOnceAt is ulong address)
+            script.Append("pb 0x").Append(address.ToString("x", CultureInfo.InvariantCulture)).Append('\n');
+        script.Append("c\n");
+        for (int stop = 0; stop < run.ContinueThroughStops; stop++)
+        {
+            if (stop == 0 && run.BreakOnceAt != null)
+                script.Append("d 1\n");
+            script.Append("c\n");
+        }
+        return script.ToString();
     }
 }

@@ -55,6 +55,10 @@ public sealed class EmulatorResult
         return matches.Count == 0 ? null : long.Parse(matches[^1].Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Every stop of Bochs's debugger, in order (empty when not Bochs); see <see cref="EmulatorRun.MagicBreak"/>.</summary>
+    public IReadOnlyList<BochsStop> BochsStops =>
+        Run?.Emulator == EmulatorKind.Bochs ? BochsStop.Parse(ConsoleText) : Array.Empty<BochsStop>();
+
     /// <summary>COM1 output as clean lines: no escapes, CRs or "[ seconds] level" prefixes.</summary>
     public IReadOnlyList<string> SerialLines => SerialText.Lines(SerialRaw);
 

@@ -33,6 +33,28 @@ public sealed record EmulatorRun
     public SerialConsole Serial { get; init; } = SerialConsole.File;
 
     /// <summary>
+    /// Bochs only: <c>magic_break: enabled=1</c>, so that <c>xchg bx, bx</c> stops Bochs's debugger,
+    /// which prints its tick count (<see cref="EmulatorResult.BochsStops"/>).
+    /// </summary>
+    public bool MagicBreak { get; init; }
+
+    /// <summary>
+    /// Bochs only: a physical address where the debugger stops once: the breakpoint is set before
+    /// the run and deleted at the first stop after power-on, which should be it (code that runs at
+    /// the same address later, such as a kernel decompressed over its loader, does not stop again).
+    /// </summary>
+    public ulong? BreakOnceAt { get; init; }
+
+    /// <summary>
+    /// Bochs only: how many debugger stops after power-on (magic breakpoints, the breakpoint) the
+    /// run continues through. At the next stop Bochs exits by itself (its debugger reads the end of
+    /// its closed stdin) after printing where it is, so a run can end right at its last mark. The
+    /// interrupt that ends a run after its stop line is a stop too: while stops counted here remain,
+    /// it only resumes Bochs, which is then killed without printing its tick count.
+    /// </summary>
+    public int ContinueThroughStops { get; init; }
+
+    /// <summary>
     /// A cleaned serial line (see <see cref="SerialText"/>) after which the run may end: the
     /// emulator gets <see cref="StopGrace"/> to exit by itself, then it is killed.
     /// </summary>
@@ -62,6 +84,10 @@ public sealed record EmulatorRun
             throw new ArgumentException(Boot.Kind == BootKind.Kernel
                 ? "Bochs boots only an ISO; QEMU's -kernel loader has no Bochs equivalent"
                 : "Bochs boots only an ISO; USB and network boot run in QEMU only (Bochs has neither a usb-storage boot path nor an iPXE ROM here)");
+        if (Emulator != EmulatorKind.Bochs && (MagicBreak || BreakOnceAt != null || ContinueThroughStops != 0))
+            throw new ArgumentException("magic breakpoints, breakpoints and debugger stops are Bochs's");
+        if (ContinueThroughStops < 0)
+            throw new ArgumentException("ContinueThroughStops must not be negative");
         if (Serial == SerialConsole.Terminal && Emulator == EmulatorKind.Bochs)
             throw new ArgumentException("Bochs cannot own the terminal (its term mode disables Ctrl-C); follow the serial file with OnSerialText");
         if (Boot.Kind == BootKind.Kernel && Firmware == Firmware.Uefi)

@@ -29,6 +29,13 @@ public static class MediaLayout
         return files;
     }
 
+    /// <summary>The start of every grub.cfg: GRUB's console on COM1 at 115200 baud as well as the screen, no menu delay.</summary>
+    public const string GrubSerialConsole =
+        "serial --unit=0 --speed=115200\n" +
+        "terminal_input serial console\n" +
+        "terminal_output serial console\n" +
+        "set timeout=0\n";
+
     /// <summary>
     /// grub.cfg: serial console, no menu delay, BareVisor with its modules. directory is where the
     /// files are as GRUB sees them: "/boot" on a disk (its root device), "$prefix" on the network.
@@ -37,10 +44,7 @@ public static class MediaLayout
     {
         var text = new StringBuilder();
         text.Append($"# Written by barevisor-image from {Path.GetFileName(inputs.ConfigPath)}. BareVisor's console is COM1, 115200 baud.\n");
-        text.Append("serial --unit=0 --speed=115200\n");
-        text.Append("terminal_input serial console\n");
-        text.Append("terminal_output serial console\n");
-        text.Append("set timeout=0\n");
+        text.Append(GrubSerialConsole);
         // Multiboot2 on UEFI wants a video mode; without a driver GRUB prints "no suitable video mode found".
         text.Append("if [ \"$grub_platform\" = efi ]; then insmod efi_gop; fi\n");
         text.Append("menuentry \"BareVisor\" {\n");

@@ -4,6 +4,7 @@
 //   guests/initrd.img   the initramfs (Initramfs.cs): busybox-static, init scripts, a shell on ttyS0
 //   vms.conf            one VM, "linux", with those two files
 //   barevisor-linux.iso BareVisor with vms.conf and the guest files as boot modules (the image tool)
+//   linux-native.iso    the same kernel and initramfs booted by GRUB alone (NativeGuest.cs; the benchmark's)
 //
 // The Debian packages come from artifacts/debian-kernel and artifacts/debian-busybox, fetched with
 // apt-get the first time (DebianPackages.cs).
@@ -115,20 +116,28 @@ public static class DefaultGuest
 
         clock.Restart();
         MediaInputs inputs = MediaInputs.Load(configPath, bareVisor, options.BareVisorCommandLine ?? "", needMultiboot1: false);
-        // Written next to the final name and renamed: a reader never sees half an ISO.
-        string partial = $"{isoPath}.{Environment.ProcessId}.partial";
+        WriteWhole(isoPath, partial => IsoBuilder.Build(inputs, partial));
+        log.WriteLine($"iso:       {isoPath} ({new FileInfo(isoPath).Length:N0} bytes)");
+        return new GuestBuild(directory, configPath, kernelPath, initrdPath, isoPath, Path.GetFileName(vmlinuz),
+                              initrd.Length, packagesTime, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> on a name next to <paramref name="path"/>, then renames the
+    /// file to it: a reader (a test run, the benchmark) never sees half of it.
+    /// </summary>
+    public static void WriteWhole(string path, Action<string> write)
+    {
+        string partial = $"{path}.{Environment.ProcessId}.partial";
         try
         {
-            IsoBuilder.Build(inputs, partial);
-            File.Move(partial, isoPath, overwrite: true);
+            write(partial);
+            File.Move(partial, path, overwrite: true);
         }
         finally
         {
             File.Delete(partial);
         }
-        log.WriteLine($"iso:       {isoPath} ({new FileInfo(isoPath).Length:N0} bytes)");
-        return new GuestBuild(directory, configPath, kernelPath, initrdPath, isoPath, Path.GetFileName(vmlinuz),
-                              initrd.Length, packagesTime, clock.Elapsed);
     }
 
     /// <summary>The directory above <paramref name="start"/> that holds BareVisor.sln, or null.</summary>

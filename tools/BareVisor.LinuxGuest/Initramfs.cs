@@ -4,9 +4,11 @@
 //   /init                 script: installs busybox's applets as links, then runs busybox's init
 //   /bin/busybox          Debian's busybox-static
 //   /bin/sh -> busybox    so that /init's #! line works before the applets are installed
+//   /bin/bochs-mark       Bochs's magic breakpoint, run last by rcS (BochsMarkProgram.cs)
 //   /sbin /usr/bin /usr/sbin               where busybox --install puts the other applet links
 //   /etc/inittab          busybox init: rcS once, then a login shell on ttyS0, respawned
-//   /etc/init.d/rcS       mounts /proc, /sys, /dev (devtmpfs), /dev/pts; prints the banner
+//   /etc/init.d/rcS       mounts /proc, /sys, /dev (devtmpfs), /dev/pts; prints the banner;
+//                         runs /bin/bochs-mark, the boot benchmark's end mark
 //   /etc/profile          PATH, HOME and the prompt "guest# "
 //   /etc/passwd /etc/group     root only
 //   /dev/console /dev/null /dev/ttyS0      nodes for the moments before devtmpfs is mounted
@@ -49,6 +51,7 @@ public static class Initramfs
     public const string Rcs = $"""
         #!/bin/sh
         # sysinit of BareVisor's default Linux guest: the kernel's file systems, then the banner.
+        # The last command marks "the shell starts now" for the Bochs boot benchmark (a no-op elsewhere).
         mount -t proc proc /proc
         mount -t sysfs sysfs /sys
         mount -t devtmpfs devtmpfs /dev
@@ -57,6 +60,7 @@ public static class Initramfs
         hostname barevisor-guest
         echo "{Banner}"
         echo "guest: $(uname -sr), $(nproc) CPU, MemTotal $(sed -n 's/^MemTotal: *//p' /proc/meminfo), up $(cut -d' ' -f1 /proc/uptime) s"
+        {BochsMarkProgram.Path}
 
         """;
 
@@ -89,6 +93,7 @@ public static class Initramfs
         cpio.Directory("root", 0x1C0 /* 0700 */);
         cpio.File("bin/busybox", busybox, 0x1ED /* 0755 */);
         cpio.SymbolicLink("bin/sh", "busybox");
+        cpio.File(BochsMarkProgram.Path, BochsMarkProgram.Build(), 0x1ED);
         cpio.File("init", Unix(InitScript), 0x1ED);
         cpio.File("etc/inittab", Unix(Inittab));
         cpio.File("etc/init.d/rcS", Unix(Rcs), 0x1ED);

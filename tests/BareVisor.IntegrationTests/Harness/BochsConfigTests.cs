@@ -26,6 +26,25 @@ public sealed class BochsConfigTests
     }
 
     [Fact]
+    public void TheDebuggerContinuesOnceUnlessTold()
+    {
+        var run = new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = Iso };
+        Assert.Equal("c\n", BochsLaunch.DebuggerScript(run));
+        Assert.DoesNotContain("magic_break", BochsLaunch.Config(run));
+    }
+
+    [Fact]
+    public void MagicBreakpointsAndAOneShotBreakpointAreScripted()
+    {
+        var marks = new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = Iso, MagicBreak = true, ContinueThroughStops = 1 };
+        Assert.Contains("magic_break: enabled=1\n", BochsLaunch.Config(marks));
+        Assert.Equal("c\nc\n", BochsLaunch.DebuggerScript(marks));
+
+        var entry = marks with { BreakOnceAt = 0x1000000, ContinueThroughStops = 2 };
+        Assert.Equal("pb 0x1000000\nc\nd 1\nc\nc\n", BochsLaunch.DebuggerScript(entry));
+    }
+
+    [Fact]
     public void UefiRunLoadsOvmfAndToleratesItsMsrReads()
     {
         string rc = BochsLaunch.Config(new EmulatorRun { Emulator = EmulatorKind.Bochs, Firmware = Firmware.Uefi, Boot = Iso });

@@ -23,6 +23,15 @@ public sealed class EmulatorRunTests
     }
 
     [Fact]
+    public void DebuggerStopsAreBochsOnly()
+    {
+        var run = new EmulatorRun { Emulator = EmulatorKind.Qemu, Boot = BootSource.Iso("/nonexistent/barevisor.iso"), MagicBreak = true };
+        Assert.Contains("Bochs's", Assert.Throws<ArgumentException>(run.Validate).Message);
+        run = run with { Emulator = EmulatorKind.Bochs, MagicBreak = false, ContinueThroughStops = -1 };
+        Assert.Contains("must not be negative", Assert.Throws<ArgumentException>(run.Validate).Message);
+    }
+
+    [Fact]
     public void TheMultibootLoaderNeedsBios()
     {
         var run = new EmulatorRun { Firmware = Firmware.Uefi, Boot = BootSource.Kernel("/nonexistent/barevisor.elf") };
