@@ -31,13 +31,14 @@ $KernelProject = Join-Path $Root 'src/BareVisor.Kernel/BareVisor.Kernel.csproj'
 $KernelObject = Join-Path $Artifacts 'build/obj/BareVisor.Kernel/release_linux-x64/native/BareVisor.Kernel.o'
 $IlcVersion = '10.0.12'
 
-# Debian packages the build and the emulators need, by the command that proves each is there.
+# Debian packages the build, the emulators and the tests need, by the command that proves each is there
+# (acpica-tools: the guest ACPI tables are checked with iasl and acpiexec).
 $Packages = [ordered]@{
     'nasm' = 'nasm'; 'ld.lld' = 'lld'; 'nm' = 'binutils'; 'grub-mkrescue' = 'grub-common'
     'xorriso' = 'xorriso'; 'mformat' = 'mtools'; '/usr/lib/grub/i386-pc/modinfo.sh' = 'grub-pc-bin'
     '/usr/lib/grub/x86_64-efi/modinfo.sh' = 'grub-efi-amd64-bin'; 'qemu-system-x86_64' = 'qemu-system-x86'
     '/usr/share/OVMF/OVMF_CODE_4M.fd' = 'ovmf'; 'bochs' = 'bochs'; '/usr/share/bochs/BIOS-bochs-latest' = 'bochsbios'
-    '/usr/share/vgabios/vgabios.bin' = 'vgabios'; '/usr/lib/ipxe/qemu' = 'ipxe-qemu'
+    '/usr/share/vgabios/vgabios.bin' = 'vgabios'; '/usr/lib/ipxe/qemu' = 'ipxe-qemu'; 'iasl' = 'acpica-tools'
 }
 
 function Invoke-Checked([string] $What, [scriptblock] $Action) {
