@@ -59,7 +59,7 @@ public static class DefaultGuest
     /// reports); no ACPI or APICs until BareVisor gives the guest its tables and a local APIC; a
     /// panic ends the guest at once instead of waiting.
     /// </summary>
-    public const string CommandLine = "console=ttyS0 earlyprintk=serial,ttyS0,115200 nokaslr acpi=off noapic nolapic panic=-1";
+    public const string CommandLine = "console=ttyS0 earlyprintk=serial,ttyS0,115200 nokaslr panic=-1";
 
     public const string KernelModule = "guests/vmlinuz";
     public const string InitrdModule = "guests/initrd.img";

@@ -16,7 +16,7 @@ namespace BareVisor.Core.Acpi
         public uint[] LocalApicIds;
 
         public HostPhysical LocalApicAddress;
-        public IoApic[] IoApics;
+        public MadtIoApic[] IoApics;
 
         public bool HasFadt;
         public FadtInfo Fadt;

@@ -7,7 +7,7 @@ namespace BareVisor.Core.Acpi
     {
         public readonly AcpiInfo Info = new AcpiInfo();
         public readonly List<uint> LocalApicIds = new List<uint>();
-        public readonly List<IoApic> IoApics = new List<IoApic>();
+        public readonly List<MadtIoApic> IoApics = new List<MadtIoApic>();
         public readonly List<string> TableSignatures = new List<string>();
         public readonly List<string> Warnings = new List<string>();
         public bool HasMadt;

@@ -65,9 +65,9 @@ namespace BareVisor.Core.Acpi
             }
         }
 
-        private static IoApic ReadIoApic(ReadOnlySpan<byte> entry)
+        private static MadtIoApic ReadIoApic(ReadOnlySpan<byte> entry)
         {
-            IoApic ioApic;
+            MadtIoApic ioApic;
             ioApic.Id = entry[2];
             ioApic.Address = new HostPhysical(BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(4)));
             ioApic.GsiBase = BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(8));

@@ -1,6 +1,8 @@
 // The PC every guest gets, wired as on a real one: the 8259 pair, the 8254 PIT with port 0x61,
 // the CMOS RTC, COM1 (a 16550 whose output is the guest's console), the 8042 (whose reset line
-// ends the guest), an I/O APIC and the vCPU's local APIC. Each ISA interrupt goes to both the 8259
+// ends the guest), an I/O APIC and the vCPU's local APIC, the ACPI PM registers (PM timer, S5 ends
+// the guest; SCI on IRQ 9), PCI configuration mechanism #1 with a host bridge, and QEMU's fw_cfg
+// and isa-debug-exit for test kernels. Each ISA interrupt goes to both the 8259
 // and the I/O APIC (IRQ 0 to pin 2, as the MADT's override says); the 8259's output reaches the
 // vCPU only while the local APIC lets ExtINT through (virtual wire or APIC off). Time is given in,
 // never read: AdvanceTo moves the timers to the guest's current time. Built at guest set-up;
@@ -21,6 +23,7 @@ namespace BareVisor.Core.Devices
         public readonly I8042 Keyboard;
         public readonly LocalApic Apic;
         public readonly IoApic IoApic;
+        public readonly AcpiPmDevice AcpiPm;
 
         private ulong _now;
         private ulong _nextEventAt = ulong.MaxValue;
@@ -35,12 +38,17 @@ namespace BareVisor.Core.Devices
             Rtc = new CmosRtc(IsaIrq(CmosRtc.Irq), settings.UnixSeconds, settings.MemoryBelow4G, settings.MemoryAbove4G);
             Com1 = new Uart16550(IsaIrq(Uart16550.Com1Irq), settings.ConsoleOutput);
             Keyboard = new I8042(IsaIrq(I8042.KeyboardIrq), IsaIrq(I8042.AuxIrq), settings.ResetRequested);
+            AcpiPm = new AcpiPmDevice(IsaIrq(AcpiPmDevice.Irq), settings.PowerOffRequested);
             Pic.ClaimPorts(ports);
             Pit.ClaimPorts(ports);
             new SystemControlPortB(Pit).ClaimPorts(ports);
             Rtc.ClaimPorts(ports);
             Com1.ClaimPorts(ports);
             Keyboard.ClaimPorts(ports);
+            AcpiPm.ClaimPorts(ports);
+            new PciHostBridge().ClaimPorts(ports);
+            new FwCfg(settings.MemoryBelow4G + settings.MemoryAbove4G, 1).ClaimPorts(ports);
+            new DebugExitPort(settings.DebugExit).ClaimPorts(ports);
             mmio.TryClaim(new Memory.GuestPhysical(LocalApic.DefaultBase), LocalApic.WindowSize, Apic);
             mmio.TryClaim(new Memory.GuestPhysical(IoApic.DefaultBase), IoApic.WindowSize, IoApic);
         }
@@ -59,6 +67,7 @@ namespace BareVisor.Core.Devices
                 Pit.Advance(elapsed);
                 Rtc.Advance(elapsed);
                 Apic.Advance(elapsed);
+                AcpiPm.Advance(elapsed);
             }
             ScheduleNextEvent();
         }
@@ -73,11 +82,13 @@ namespace BareVisor.Core.Devices
 
         public static bool IsTimerPort(ushort port) =>
             (port >= I8254Pit.Port && port < I8254Pit.Port + I8254Pit.PortCount) || port == SystemControlPortB.Port
-            || (port >= CmosRtc.Port && port < CmosRtc.Port + CmosRtc.PortCount);
+            || (port >= CmosRtc.Port && port < CmosRtc.Port + CmosRtc.PortCount)
+            || (port >= AcpiPmDevice.Port && port < AcpiPmDevice.Port + AcpiPmDevice.PortCount);
 
         private void ScheduleNextEvent()
         {
-            ulong next = Math.Min(Math.Min(Pit.NextEventNanoseconds, Rtc.NextEventNanoseconds), Apic.NextEventNanoseconds);
+            ulong next = Math.Min(Math.Min(Pit.NextEventNanoseconds, Rtc.NextEventNanoseconds),
+                                  Math.Min(Apic.NextEventNanoseconds, AcpiPm.NextEventNanoseconds));
             _nextEventAt = next == ulong.MaxValue || next > ulong.MaxValue - _now ? ulong.MaxValue : _now + next;
         }
 
@@ -92,11 +103,16 @@ namespace BareVisor.Core.Devices
         }
     }
 
-    /// <summary>What a PcPlatform is built from: the guest's console and reset, its RAM for the CMOS, and its clocks.</summary>
+    /// <summary>What a PcPlatform is built from: the guest's console, the ways it can end, its RAM for the CMOS and fw_cfg, and its clocks.</summary>
     public struct PcPlatformSettings
     {
         public Action<byte> ConsoleOutput;
         public Action ResetRequested;
+        public Action PowerOffRequested;
+
+        // isa-debug-exit: the exit status, (value << 1) | 1.
+        public Action<uint> DebugExit;
+
         public ulong UnixSeconds;
         public ulong MemoryBelow4G;
         public ulong MemoryAbove4G;

@@ -2,10 +2,12 @@
 // the mode's load address, docs/guests.md) or a VM of the configuration file (a Linux bzImage or
 // Multiboot kernel laid out by Core's loaders). A kernel image that cannot be loaded is refused
 // with the loader's message naming what is wrong. Runs at guest set-up; allocates.
+using BareVisor.Core.Acpi.Guest;
 using BareVisor.Core.Boot;
 using BareVisor.Core.Config;
 using BareVisor.Core.Guests;
 using BareVisor.Core.Loaders;
+using BareVisor.Core.Memory;
 using BareVisor.Core.Vmx;
 using BareVisor.Kernel.Memory;
 
@@ -27,9 +29,11 @@ namespace BareVisor.Kernel.Vmx
         internal ulong LoadAddress;
         internal bool BuildPageTables;
 
-        // Configuration VMs: the loader's plan and the modules its segments read from.
+        // Configuration VMs: the loader's plan, the modules its segments read from, and the ACPI
+        // tables that describe the guest's PC (copied to guest memory next to the plan).
         internal LoadPlan Plan;
         internal BootModule[] PlanModules;
+        internal GuestAcpiTables Acpi;
 
         internal static GuestDefinition FromModule(GuestModuleSpec spec, BootModule image) => new GuestDefinition
         {
@@ -52,7 +56,8 @@ namespace BareVisor.Kernel.Vmx
             }
             IdentityMappedMemory host = default;
             System.ReadOnlySpan<byte> image = host.Read(kernel.Range.Start, (int)kernel.Range.Length);
-            if (!TryPlan(vm, image, initrd, out LoadPlan plan, out error))
+            GuestAcpiTables acpi = GuestAcpiTables.Build(GuestPlatform.AcpiTablesAddress, vm.MemoryBytes);
+            if (!TryPlan(vm, image, initrd, acpi, out LoadPlan plan, out error))
                 return false;
             guest = new GuestDefinition
             {
@@ -61,23 +66,24 @@ namespace BareVisor.Kernel.Vmx
                 Image = kernel,
                 Plan = plan,
                 PlanModules = initrd,
+                Acpi = acpi,
                 Start = plan.Start,
             };
             return true;
         }
 
-        private static bool TryPlan(VmConfig vm, System.ReadOnlySpan<byte> image, BootModule[] modules, out LoadPlan plan, out string error)
+        private static bool TryPlan(VmConfig vm, System.ReadOnlySpan<byte> image, BootModule[] modules, GuestAcpiTables acpi, out LoadPlan plan, out string error)
         {
             GuestMemoryLayout memory = GuestMemoryLayout.StandardPc(vm.MemoryBytes);
             switch (GuestImage.Detect(image))
             {
                 case GuestImageFormat.LinuxBzImage:
-                    LinuxBootParameters linux = new LinuxBootParameters { Memory = memory, CommandLine = vm.CommandLine ?? "" };
+                    LinuxBootParameters linux = new LinuxBootParameters { Memory = memory, CommandLine = vm.CommandLine ?? "", AcpiRsdp = new GuestPhysical(acpi.RsdpAddress) };
                     linux.InitrdLength = modules.Length > 0 ? modules[0].Range.Length : 0;
                     return LinuxLoader.TryPlan(image, linux, out plan, out error);
                 case GuestImageFormat.Multiboot1:
                 case GuestImageFormat.Multiboot2:
-                    MultibootParameters multiboot = new MultibootParameters { Memory = memory, CommandLine = vm.CommandLine ?? "" };
+                    MultibootParameters multiboot = new MultibootParameters { Memory = memory, CommandLine = vm.CommandLine ?? "", AcpiRsdp = acpi.Rsdp };
                     return MultibootLoader.TryPlan(image, multiboot, out plan, out error);
                 default:
                     plan = null;

@@ -35,7 +35,10 @@ namespace BareVisor.Kernel.Vmx
         private readonly MmioBus _mmio = new MmioBus();
         private readonly DebugConsole _console;
         private KernelGuestPlatform _platform;
-        private bool _resetRequested;
+        // Set by a device that ends the guest (8042 reset, ACPI S5, isa-debug-exit); acted on once
+        // the exit that wrote to it is handled.
+        private string _deviceStop;
+        private bool _deviceReset;
         private bool _timer;
 
         // Guest RAM above this is reported to the guest's CMOS as memory above 4 GiB.
@@ -62,7 +65,13 @@ namespace BareVisor.Kernel.Vmx
             PcPlatformSettings pc = new PcPlatformSettings
             {
                 ConsoleOutput = b => SerialPort.Write((char)b),
-                ResetRequested = () => _resetRequested = true,
+                ResetRequested = () =>
+                {
+                    _deviceStop = "reset through the keyboard controller";
+                    _deviceReset = true;
+                },
+                PowerOffRequested = () => _deviceStop = "powered off through ACPI (S5)",
+                DebugExit = status => _deviceStop = Messages.WithDecimal("isa-debug-exit with status ", status, ""),
                 UnixSeconds = HostRtc.UnixSeconds(),
                 MemoryBelow4G = System.Math.Min(spec.MemoryBytes, LowMemoryLimit),
                 MemoryAbove4G = spec.MemoryBytes > LowMemoryLimit ? spec.MemoryBytes - LowMemoryLimit : 0,
@@ -80,7 +89,10 @@ namespace BareVisor.Kernel.Vmx
             GuestMemory memory = GuestMemory.Create(guest.MemoryBytes, VmxRoot.Capabilities.EptVpidCap);
             VirtualMachine vm = new VirtualMachine(guest, memory);
             if (guest.Plan != null)
+            {
                 LoadPlanCopier.Copy(guest.Plan, guest.Image, guest.PlanModules, memory);
+                memory.TryWrite(new GuestPhysical(guest.Acpi.Address), guest.Acpi.Blob);
+            }
             else
                 CopyModuleImage(guest, memory);
             vm.WriteVmcs(plan);
@@ -180,10 +192,10 @@ namespace BareVisor.Kernel.Vmx
                 // A guest that exits all the time uses little guest time but much host time.
                 if (action == ExitAction.Resume && vcpu.DeadlineTsc != 0 && Native.ReadTsc() >= vcpu.DeadlineTsc)
                     action = TimerExit.Handle(ref vcpu);
-                if (action == ExitAction.Resume && _resetRequested)
+                if (action == ExitAction.Resume && _deviceStop != null)
                 {
-                    vcpu.RebootRequested = true;
-                    action = vcpu.Stop("reset through the keyboard controller");
+                    vcpu.RebootRequested = _deviceReset;
+                    action = vcpu.Stop(_deviceStop);
                 }
                 if (action == ExitAction.StopGuest)
                 {

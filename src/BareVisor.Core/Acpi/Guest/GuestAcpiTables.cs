@@ -37,6 +37,9 @@ namespace BareVisor.Core.Acpi.Guest
         /// <summary>Where the RSDP is: the blob's first byte (for boot_params.acpi_rsdp_addr).</summary>
         public ulong RsdpAddress => Address;
 
+        /// <summary>A copy of the RSDP alone (ACPI 2.0 form), for Multiboot2's ACPI tag.</summary>
+        public byte[] Rsdp => new System.ReadOnlySpan<byte>(Blob, 0, Boot.Rsdp.Version2Size).ToArray();
+
         public ulong FacsAddress { get; }
         public ulong DsdtAddress { get; }
         public ulong FadtAddress { get; }

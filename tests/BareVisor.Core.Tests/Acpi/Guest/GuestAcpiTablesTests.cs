@@ -71,7 +71,7 @@ namespace BareVisor.Core.Tests.Acpi.Guest
             Assert.Equal(new[] { "FACP", "APIC" }, info.TableSignatures);
             Assert.Equal(new uint[] { 0 }, info.LocalApicIds);
             Assert.Equal(0xFEE00000UL, info.LocalApicAddress.Value);
-            IoApic ioApic = Assert.Single(info.IoApics);
+            MadtIoApic ioApic = Assert.Single(info.IoApics);
             Assert.Equal(0, ioApic.Id);
             Assert.Equal(0xFEC00000UL, ioApic.Address.Value);
             Assert.Equal(0u, ioApic.GsiBase);

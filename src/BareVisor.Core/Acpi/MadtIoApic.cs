@@ -3,7 +3,7 @@ using BareVisor.Core.Memory;
 
 namespace BareVisor.Core.Acpi
 {
-    public struct IoApic
+    public struct MadtIoApic
     {
         public byte Id;
         public HostPhysical Address;
