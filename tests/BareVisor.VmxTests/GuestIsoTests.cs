@@ -29,6 +29,20 @@ public sealed class GuestIsoTests
     }
 
     [Fact]
+    public void MultibootKernelsComeWithTheConfigurationModule()
+    {
+        var guests = new[] { TestGuests.RealModeCpuid(), PlatformGuest.Kernel() };
+        string[] lines = GuestIso.GrubConfig(guests).Split('\n').Select(l => l.Trim()).ToArray();
+        int first = Array.IndexOf(lines, "module2 /boot/real-cpuid.bin guest name=real-cpuid mode=real memory=4M");
+        Assert.True(first > 0);
+        Assert.Equal("module2 /boot/platform.bin platform.bin", lines[first + 1]);
+        Assert.Equal("module2 /boot/vms.conf config", lines[first + 2]);
+        Assert.Equal("boot", lines[first + 3]);
+        Assert.DoesNotContain("vms.conf", GuestIso.GrubConfig([TestGuests.RealModeCpuid()]));
+        Assert.EndsWith("\n[vm platform]\nkernel = platform.bin\nmemory = 32M\n", GuestIso.Configuration(guests));
+    }
+
+    [Fact]
     public void RefusesTwoGuestsWithOneName() =>
         Assert.Throws<ArgumentException>(() => GuestIso.GrubConfig([TestGuests.HaltWithInterruptsDisabled(), TestGuests.HaltWithInterruptsDisabled()]));
 
@@ -40,7 +54,7 @@ public sealed class GuestIsoTests
         {
             string kernel = Path.Combine(directory, "kernel.elf");
             File.WriteAllBytes(kernel, [0x7F, (byte)'E', (byte)'L', (byte)'F']);
-            var guests = new[] { TestGuests.RealModeCpuid(), TestGuests.LongMode() };
+            var guests = new[] { TestGuests.RealModeCpuid(), TestGuests.LongMode(), PlatformGuest.Kernel() };
             string iso = Path.Combine(directory, "out", "guests.iso");
             GuestIso.Build(kernel, guests, iso);
             Assert.True(new FileInfo(iso).Length > 1 << 20);
@@ -49,8 +63,12 @@ public sealed class GuestIsoTests
             Directory.CreateDirectory(extracted);
             Xorriso(iso, "/boot/grub/grub.cfg", Path.Combine(extracted, "grub.cfg"));
             Xorriso(iso, "/boot/long64.bin", Path.Combine(extracted, "long64.bin"));
+            Xorriso(iso, "/boot/platform.bin", Path.Combine(extracted, "platform.bin"));
+            Xorriso(iso, "/boot/vms.conf", Path.Combine(extracted, "vms.conf"));
             Assert.Equal(GuestIso.GrubConfig(guests), File.ReadAllText(Path.Combine(extracted, "grub.cfg")));
             Assert.Equal(guests[1].Bytes, File.ReadAllBytes(Path.Combine(extracted, "long64.bin")));
+            Assert.Equal(guests[2].Bytes, File.ReadAllBytes(Path.Combine(extracted, "platform.bin")));
+            Assert.Equal(GuestIso.Configuration(guests), File.ReadAllText(Path.Combine(extracted, "vms.conf")));
         }
         finally
         {

@@ -76,6 +76,21 @@ public sealed class GuestRunLogTests
     }
 
     [Fact]
+    public void ConfigurationReportLinesAreNotTheVms()
+    {
+        GuestRunLog log = GuestRunLog.Parse(
+        [
+            "[    0.32] info  config: vm platform: kernel platform.bin, 32 MiB, 1 vCPUs",
+            "[    0.33] info  config: vm platform ready: Multiboot1 a.out kludge",
+            "vm real-cpuid: starting (real mode)",
+            "[    4.10] info  vm platform: starting (protected mode, Multiboot1 a.out kludge)",
+        ]);
+        Assert.Equal(["real-cpuid", "platform"], log.VmOrder);
+        Assert.Equal(["starting (protected mode, Multiboot1 a.out kludge)"], log.For("platform").VmLines);
+        Assert.Equal(2, log.OtherLines.Count);
+    }
+
+    [Fact]
     public void RejectsAMalformedExitsLine()
     {
         Assert.Throws<FormatException>(() => GuestRecord.ParseExits(" CPUID three"));

@@ -26,12 +26,13 @@ public sealed class GuestRunTests : IClassFixture<GuestRunFixture>
     // ----- the run as a whole ---------------------------------------------------------------
 
     [Fact]
-    public void RunsEveryGuestInModuleOrder()
+    public void RunsEveryGuestModuleInOrderThenTheConfiguredVms()
     {
-        var expected = Run.Guests.Select(g => g.Name).ToList();
+        var expected = Run.Guests.Where(g => !g.IsMultibootKernel).Concat(Run.Guests.Where(g => g.IsMultibootKernel))
+                                 .Select(g => g.Name).ToList();
         var seen = Run.Log.VmOrder.ToList();
         Run.Expect(seen.SequenceEqual(expected),
-                   $"expected the VMs in module order: {string.Join(", ", expected)}; BareVisor printed: {string.Join(", ", seen)}");
+                   $"expected the guest modules in module order, then the configured VMs: {string.Join(", ", expected)}; BareVisor printed: {string.Join(", ", seen)}");
         output.WriteLine($"Bochs run: {Run.Result.WallTime.TotalSeconds:F1} s wall, ISO built in {Run.IsoBuildTime.TotalSeconds:F1} s, {Run.Result.End}");
     }
 
@@ -292,6 +293,48 @@ public sealed class GuestRunTests : IClassFixture<GuestRunFixture>
 
     [Fact]
     public void TimeLimit_StopsAGuestThatExitsAllTheTime() => Run.ExpectStopped("hammer", TestGuests.TimeLimitStop);
+
+    // ----- a configured VM: the Multiboot platform kernel -----------------------------------
+
+    [Fact]
+    public void ConfiguredVm_TheMultibootKernelIsLoadedFromTheConfiguration()
+    {
+        string ready = $"config: vm {PlatformGuest.Name} ready: Multiboot1 a.out kludge";
+        Run.Expect(Run.Log.OtherLines.Any(l => l.EndsWith(ready, System.StringComparison.Ordinal)), $"no line '{ready}'", PlatformGuest.Name);
+        Run.Expect(Run.Vm(PlatformGuest.Name).GuestLines.Any(l => l.StartsWith("start: protected mode", System.StringComparison.Ordinal)),
+                   "the kernel never printed its start line", PlatformGuest.Name);
+    }
+
+    [Fact]
+    public void FwCfg_SignatureCpuCountAndRamSize()
+    {
+        Run.ExpectPassed(PlatformGuest.Name, "fw-cfg-signature", "fw-cfg-cpu-count", "fw-cfg-ram-size", "fw-cfg-ram-size-high");
+    }
+
+    [Fact]
+    public void LocalApic_RegistersAndTimerModesWakeHlt()
+    {
+        Run.ExpectPassed(PlatformGuest.Name, "cpuid-x2apic-tsc-deadline", "apic-base-msr", "apic-version", "apic-id", "tsc-frequency",
+                         "apic-timer-periodic", "apic-eoi-clears-isr", "apic-timer-one-shot", "apic-timer-one-shot-count-zero",
+                         "apic-tsc-deadline", "tsc-deadline-disarmed");
+        // At least one HLT per wait: periodic, one-shot, TSC-deadline, x2APIC.
+        Run.ExpectExits(PlatformGuest.Name, "Hlt", 4);
+        Run.ExpectExits(PlatformGuest.Name, "EptViolation");
+    }
+
+    [Fact]
+    public void X2Apic_MsrRegistersAndTimerWithMsrEoi()
+    {
+        Run.ExpectPassed(PlatformGuest.Name, "x2apic-enabled", "x2apic-version", "x2apic-id", "x2apic-timer", "x2apic-eoi-clears-isr");
+        Run.ExpectExits(PlatformGuest.Name, "Wrmsr", 5);
+    }
+
+    [Fact]
+    public void IsaDebugExit_EndsTheGuestWithItsStatus()
+    {
+        Run.ExpectChecksPassed(PlatformGuest.Name);
+        Run.ExpectStopped(PlatformGuest.Name, PlatformGuest.DebugExitStop);
+    }
 
     [Fact]
     public void StillWorks_AfterTheHostileGuests()

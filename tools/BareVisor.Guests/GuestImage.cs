@@ -1,5 +1,6 @@
 // Host side. One assembled test guest: the flat binary BareVisor loads, the GRUB module command
-// line that describes it, what it will report, and a disassembly for readers of a failed run.
+// line that describes it (and for a Multiboot kernel its section of the configuration file), what
+// it will report, and a disassembly for readers of a failed run.
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -13,14 +14,16 @@ public sealed class GuestImage
     /// <summary>Guest RAM when the module command line has no memory= (BareVisor's default).</summary>
     public const ulong DefaultMemoryBytes = 16UL << 20;
 
-    internal GuestImage(string name, GuestMode mode, string description, int? memoryMiB, int? timeLimitSeconds, byte[] bytes, int codeLength,
-                        IReadOnlyList<GuestCheck> checks, IReadOnlyDictionary<string, ulong> labels, string expectedStop)
+    internal GuestImage(string name, GuestMode mode, string description, int? memoryMiB, int? timeLimitSeconds, bool multibootKernel,
+                        byte[] bytes, int codeLength, IReadOnlyList<GuestCheck> checks, IReadOnlyDictionary<string, ulong> labels,
+                        string expectedStop)
     {
         Name = name;
         Mode = mode;
         Description = description;
         MemoryMiB = memoryMiB;
         TimeLimitSeconds = timeLimitSeconds;
+        IsMultibootKernel = multibootKernel;
         Bytes = bytes;
         CodeLength = codeLength;
         Checks = checks;
@@ -42,12 +45,25 @@ public sealed class GuestImage
 
     public ulong MemoryBytes => MemoryMiB.HasValue ? (ulong)MemoryMiB.Value << 20 : DefaultMemoryBytes;
 
-    /// <summary>The flat binary: code first, then strings and data from <see cref="CodeLength"/> on.</summary>
+    /// <summary>
+    /// A Multiboot1 kernel that runs as a VM of BareVisor's configuration file (see
+    /// <see cref="GuestProgram.MultibootKernel"/>); false for a guest module.
+    /// </summary>
+    public bool IsMultibootKernel { get; }
+
+    /// <summary>
+    /// The flat binary: a Multiboot kernel's header, then code, then strings and data from
+    /// <see cref="CodeLength"/> on.
+    /// </summary>
     public byte[] Bytes { get; }
 
+    /// <summary>Bytes from the load address to the first string (a Multiboot kernel's header included).</summary>
     public int CodeLength { get; }
 
     public ulong LoadAddress => Mode.LoadAddress();
+
+    /// <summary>The first instruction: the load address, or just after a Multiboot kernel's header.</summary>
+    public ulong EntryAddress => LoadAddress + (IsMultibootKernel ? GuestProgram.MultibootHeaderBytes : 0UL);
 
     public IReadOnlyList<GuestCheck> Checks { get; }
 
@@ -60,15 +76,25 @@ public sealed class GuestImage
     /// <summary>The file name in the ISO's /boot.</summary>
     public string FileName => Name + ".bin";
 
-    /// <summary>What follows the file on GRUB's module2 line.</summary>
-    public string ModuleArguments =>
-        $"guest name={Name} mode={Mode.CommandLineName()}" + (MemoryMiB.HasValue ? $" memory={MemoryMiB}M" : "")
-        + (TimeLimitSeconds.HasValue ? $" timelimit={TimeLimitSeconds}" : "");
+    /// <summary>
+    /// What follows the file on GRUB's module2 line: a guest module's arguments, or for a Multiboot
+    /// kernel the module name its configuration section gives as kernel= (docs/boot-media.md).
+    /// </summary>
+    public string ModuleArguments => IsMultibootKernel
+        ? FileName
+        : $"guest name={Name} mode={Mode.CommandLineName()}" + (MemoryMiB.HasValue ? $" memory={MemoryMiB}M" : "")
+          + (TimeLimitSeconds.HasValue ? $" timelimit={TimeLimitSeconds}" : "");
 
-    /// <summary>The code part, decoded instruction by instruction at its load address.</summary>
+    /// <summary>A Multiboot kernel's [vm] section of the configuration file; null for a guest module.</summary>
+    public string ConfigSection => IsMultibootKernel
+        ? $"[vm {Name}]\nkernel = {FileName}\nmemory = {MemoryMiB}M\n"
+        : null;
+
+    /// <summary>The code part, decoded instruction by instruction from its entry address.</summary>
     public IReadOnlyList<Instruction> DecodeCode()
     {
-        var decoder = Iced.Intel.Decoder.Create(Mode.Bitness(), new ByteArrayCodeReader(Bytes, 0, CodeLength), LoadAddress);
+        int entry = (int)(EntryAddress - LoadAddress);
+        var decoder = Iced.Intel.Decoder.Create(Mode.Bitness(), new ByteArrayCodeReader(Bytes, entry, CodeLength - entry), EntryAddress);
         var instructions = new List<Instruction>();
         ulong end = LoadAddress + (ulong)CodeLength;
         while (decoder.IP < end)
@@ -86,6 +112,8 @@ public sealed class GuestImage
         var text = new StringBuilder();
         text.Append($"; {Name}: {Mode.CommandLineName()} mode, loaded at 0x{LoadAddress:x}, {Bytes.Length} bytes ");
         text.Append($"({CodeLength} code); module line: {ModuleArguments}\n");
+        if (IsMultibootKernel)
+            text.Append($"{LoadAddress:x8}  multiboot header: {Describe(Bytes.AsSpan(0, GuestProgram.MultibootHeaderBytes))}\n");
         foreach (Instruction instruction in DecodeCode())
         {
             AppendLabels(text, byAddress, instruction.IP);

@@ -1,6 +1,9 @@
 // Host side (Linux). Packs the kernel and test guests into a GRUB hybrid ISO the way
 // tools/make-iso.sh packs the kernel alone (same grub.cfg header, same grub-mkrescue call), plus
-// one "module2 /boot/<guest>.bin guest name=... mode=..." line per guest, in run order.
+// one "module2 /boot/<guest>.bin guest name=... mode=..." line per guest module, in run order.
+// Multiboot kernels become VMs of a configuration file (docs/boot-media.md): /boot/vms.conf as the
+// module named "config" and each kernel as the module its section names; BareVisor runs them
+// after the guest modules.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -23,9 +26,13 @@ public static class GuestIso
         ("/usr/lib/grub/x86_64-efi/modinfo.sh", "grub-efi-amd64-bin"),
     ];
 
+    /// <summary>The configuration file's name on the ISO, /boot/vms.conf.</summary>
+    public const string ConfigFileName = "vms.conf";
+
     /// <summary>
-    /// Writes <paramref name="isoPath"/>: <paramref name="kernelElf"/> as /boot/barevisor.elf and
-    /// each guest as /boot/&lt;name&gt;.bin. Throws with grub-mkrescue's output when it fails.
+    /// Writes <paramref name="isoPath"/>: <paramref name="kernelElf"/> as /boot/barevisor.elf,
+    /// each guest as /boot/&lt;name&gt;.bin and, when there are Multiboot kernels among them, the
+    /// configuration as /boot/vms.conf. Throws with grub-mkrescue's output when it fails.
     /// </summary>
     public static void Build(string kernelElf, IReadOnlyList<GuestImage> guests, string isoPath, string kernelCommandLine = "")
     {
@@ -40,6 +47,9 @@ public static class GuestIso
             File.Copy(kernelElf, Path.Combine(boot, "barevisor.elf"));
             foreach (GuestImage guest in guests)
                 File.WriteAllBytes(Path.Combine(boot, guest.FileName), guest.Bytes);
+            string configuration = Configuration(guests);
+            if (configuration != null)
+                File.WriteAllText(Path.Combine(boot, ConfigFileName), configuration);
             File.WriteAllText(Path.Combine(boot, "grub", "grub.cfg"), GrubConfig(guests, kernelCommandLine));
             string directory = Path.GetDirectoryName(Path.GetFullPath(isoPath));
             Directory.CreateDirectory(directory);
@@ -51,7 +61,10 @@ public static class GuestIso
         }
     }
 
-    /// <summary>The grub.cfg: make-iso.sh's serial console and menu entry, plus the guest modules.</summary>
+    /// <summary>
+    /// The grub.cfg: make-iso.sh's serial console and menu entry, plus a module line per guest
+    /// (module guests and Multiboot kernels alike, in list order) and the configuration's.
+    /// </summary>
     public static string GrubConfig(IReadOnlyList<GuestImage> guests, string kernelCommandLine = "")
     {
         string duplicate = guests.GroupBy(g => g.Name).FirstOrDefault(g => g.Count() > 1)?.Key;
@@ -66,8 +79,22 @@ public static class GuestIso
         text.Append($"    multiboot2 /boot/barevisor.elf {kernelCommandLine ?? ""}".TrimEnd()).Append('\n');
         foreach (GuestImage guest in guests)
             text.Append($"    module2 /boot/{guest.FileName} {guest.ModuleArguments}\n");
+        if (guests.Any(g => g.IsMultibootKernel))
+            text.Append($"    module2 /boot/{ConfigFileName} config\n");
         text.Append("    boot\n");
         text.Append("}\n");
+        return text.ToString();
+    }
+
+    /// <summary>The configuration file: one [vm] section per Multiboot kernel, in list order; null when there is none.</summary>
+    public static string Configuration(IReadOnlyList<GuestImage> guests)
+    {
+        var kernels = guests.Where(g => g.IsMultibootKernel).ToList();
+        if (kernels.Count == 0)
+            return null;
+        var text = new StringBuilder("# The VMX test run's configured VMs: Multiboot kernels built by BareVisor.Guests.\n");
+        foreach (GuestImage kernel in kernels)
+            text.Append('\n').Append(kernel.ConfigSection);
         return text.ToString();
     }
 

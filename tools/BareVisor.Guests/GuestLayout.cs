@@ -30,6 +30,12 @@ public sealed record GuestLayout
 
     public ulong UserStackTop { get; init; }
 
+    /// <summary>
+    /// The stack a Multiboot kernel starts on (Multiboot leaves ESP undefined): in conventional
+    /// RAM below the slots, as the guest's memory map reserves the BIOS area below 1 MiB.
+    /// </summary>
+    public ulong MultibootStackTop { get; init; }
+
     /// <summary>10 bytes: the pseudo-descriptor LGDT/LIDT read.</summary>
     public ulong DescriptorPointer { get; init; }
 
@@ -72,6 +78,7 @@ public sealed record GuestLayout
         Idt = 0x82000,
         Tss = 0x83000,
         UserStackTop = 0x88000,
+        MultibootStackTop = 0x80000,
         KernelStackTop = 0x90000,
     };
 }

@@ -255,20 +255,11 @@ public sealed partial class GuestProgram
     private void EmitGdt(uint codeHigh)
     {
         bool ring3 = Mode == GuestMode.Protected;
-        ulong gdt = Layout.Gdt;
         uint[] entries = ring3
             ? [0, 0, 0x0000FFFF, codeHigh, 0x0000FFFF, 0x00CF9200, 0x0000FFFF, 0x00CFFA00, 0x0000FFFF, 0x00CFF200,
                TssLow(Layout.Tss), TssHigh(Layout.Tss)]
             : [0, 0, 0x0000FFFF, codeHigh, 0x0000FFFF, 0x00CF9200];
-        for (int i = 0; i < entries.Length; i++)
-            Asm.mov(__dword_ptr[gdt + (ulong)i * 4], entries[i]);
-        EmitDescriptorTableLoad((ushort)(entries.Length * 4 - 1), gdt, idt: false);
-        Asm.mov(ax, 0x10);
-        Asm.mov(ds, ax);
-        Asm.mov(es, ax);
-        Asm.mov(fs, ax);
-        Asm.mov(gs, ax);
-        Asm.mov(ss, ax);
+        EmitGdtLoad(entries);
         if (!ring3)
             return;
         for (ulong offset = 0; offset < TssBytes; offset += 4)
@@ -278,6 +269,34 @@ public sealed partial class GuestProgram
         Asm.mov(__word_ptr[Layout.Tss + 102], (ushort)TssBytes);           // no I/O bitmap
         Asm.mov(ax, TssSelector);
         Asm.ltr(ax);
+    }
+
+    // The descriptors written to the GDT slot, LGDT, and the data segment registers reloaded.
+    private void EmitGdtLoad(uint[] entries)
+    {
+        for (int i = 0; i < entries.Length; i++)
+            Asm.mov(__dword_ptr[Layout.Gdt + (ulong)i * 4], entries[i]);
+        EmitDescriptorTableLoad((ushort)(entries.Length * 4 - 1), Layout.Gdt, idt: false);
+        Asm.mov(ax, 0x10);
+        Asm.mov(ds, ax);
+        Asm.mov(es, ax);
+        Asm.mov(fs, ax);
+        Asm.mov(gs, ax);
+        Asm.mov(ss, ax);
+    }
+
+    // A Multiboot kernel starts with GDTR undefined and CS some flat code selector of the loader's
+    // choosing (BareVisor's is 0x10, which this program's tables use for data): the flat code 0x08
+    // and data 0x10 of EmitGdt, then a far return to reload CS. EmitGdt later writes the same two
+    // descriptors again, with the ring-3 ones and the TSS.
+    private void EmitMultibootSegments()
+    {
+        const string reloaded = "multiboot-cs-reloaded";
+        EmitGdtLoad([0, 0, 0x0000FFFF, 0x00CF9A00u, 0x0000FFFF, 0x00CF9200]);
+        Asm.push(0x08);
+        Asm.push((int)AddressOf(reloaded));
+        Asm.retf();
+        Mark(reloaded);
     }
 
     private const ulong TssBytes = 104;

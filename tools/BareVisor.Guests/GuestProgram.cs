@@ -30,6 +30,12 @@ public sealed partial class GuestProgram
     /// <summary>The port every guest prints on, one byte per OUT.</summary>
     public const byte ConsolePort = 0xE9;
 
+    /// <summary>Bytes of the Multiboot1 header a Multiboot kernel's image starts with (its code follows).</summary>
+    public const int MultibootHeaderBytes = 32;
+
+    private const uint MultibootMagic = 0x1BADB002;
+    private const uint MultibootFlagAddresses = 1u << 16;
+
     private const int MaxPasses = 8;
     private static readonly Regex NamePattern = new("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant);
 
@@ -48,6 +54,11 @@ public sealed partial class GuestProgram
     /// <param name="memoryMiB">Guest RAM; null leaves it to BareVisor's default (16 MiB) and
     /// omits memory= from the module command line.</param>
     public GuestProgram(string name, GuestMode mode, string description, int? memoryMiB = null, int? timeLimitSeconds = null)
+        : this(name, mode, description, memoryMiB, timeLimitSeconds, multibootKernel: false)
+    {
+    }
+
+    private GuestProgram(string name, GuestMode mode, string description, int? memoryMiB, int? timeLimitSeconds, bool multibootKernel)
     {
         RequireName(name, "guest name");
         Name = name;
@@ -55,9 +66,21 @@ public sealed partial class GuestProgram
         Description = description ?? "";
         MemoryMiB = memoryMiB;
         TimeLimitSeconds = timeLimitSeconds;
+        IsMultibootKernel = multibootKernel;
         Layout = GuestLayout.For(mode);
         RequirePrintable(Description);
     }
+
+    /// <summary>
+    /// A protected-mode program built as a Multiboot1 kernel, for a VM of BareVisor's configuration
+    /// file rather than a guest module: the image starts with a header whose a.out-kludge
+    /// addresses load the whole file at <see cref="GuestModes.ProtectedModeLoadAddress"/> and enter
+    /// right after the header. The code itself loads its GDT and stack first, as Multiboot leaves
+    /// GDTR and ESP undefined.
+    /// </summary>
+    /// <param name="memoryMiB">The configuration's memory= (required there).</param>
+    public static GuestProgram MultibootKernel(string name, string description, int memoryMiB) =>
+        new(name, GuestMode.Protected, description, memoryMiB, timeLimitSeconds: null, multibootKernel: true);
 
     public string Name { get; }
 
@@ -75,6 +98,9 @@ public sealed partial class GuestProgram
     public int Bitness => Mode.Bitness();
 
     public ulong LoadAddress => Mode.LoadAddress();
+
+    /// <summary>True for a program made by <see cref="MultibootKernel"/>.</summary>
+    public bool IsMultibootKernel { get; }
 
     /// <summary>
     /// The end BareVisor should report ("powered off with status 0", "triple fault", ...): set by
@@ -409,6 +435,8 @@ public sealed partial class GuestProgram
         pass = new Pass(Bitness);
         try
         {
+            if (IsMultibootKernel)
+                Asm.db(MultibootHeader(LoadAddress));
             EmitPrologue();
             foreach (Action step in steps)
                 step();
@@ -441,7 +469,7 @@ public sealed partial class GuestProgram
         ulong memory = MemoryMiB.HasValue ? (ulong)MemoryMiB.Value << 20 : GuestImage.DefaultMemoryBytes;
         if ((ulong)result.Bytes.Length > Mode.MaxImageBytes(memory))
             throw new InvalidOperationException($"{Name}: {result.Bytes.Length} bytes do not fit a {Mode} guest");
-        return new GuestImage(Name, Mode, Description, MemoryMiB, TimeLimitSeconds, result.Bytes, result.CodeLength,
+        return new GuestImage(Name, Mode, Description, MemoryMiB, TimeLimitSeconds, IsMultibootKernel, result.Bytes, result.CodeLength,
                               checks.ToArray(), result.Addresses, expectedStop);
     }
 
@@ -463,6 +491,11 @@ public sealed partial class GuestProgram
                 Asm.mov(ss, ax);
                 Asm.mov(sp, (ushort)GuestModes.RealModeLoadAddress);
                 break;
+            case GuestMode.Protected when IsMultibootKernel:
+                Asm.cli();
+                Asm.mov(esp, (uint)Layout.MultibootStackTop);
+                EmitMultibootSegments();
+                break;
             case GuestMode.Protected:
                 Asm.cli();
                 Asm.mov(esp, (uint)GuestModes.ProtectedModeLoadAddress);
@@ -474,6 +507,22 @@ public sealed partial class GuestProgram
         }
         Asm.cld();
         EmitPrint($"start: {Mode.CommandLineName()} mode{(Description.Length == 0 ? "" : ", " + Description)}\n");
+    }
+
+    /// <summary>
+    /// Multiboot section 3.2: magic, flags (bit 16: the address fields are valid), checksum, then
+    /// header_addr and load_addr (both the load address: the header is the file's first bytes),
+    /// load_end_addr 0 (load the whole file), bss_end_addr 0 (no bss) and entry_addr.
+    /// </summary>
+    private static byte[] MultibootHeader(ulong loadAddress)
+    {
+        uint load = (uint)loadAddress;
+        uint[] fields = [MultibootMagic, MultibootFlagAddresses, unchecked(0u - MultibootMagic - MultibootFlagAddresses),
+                         load, load, 0, 0, load + MultibootHeaderBytes];
+        var header = new byte[MultibootHeaderBytes];
+        for (int i = 0; i < fields.Length; i++)
+            BitConverter.GetBytes(fields[i]).CopyTo(header, i * 4);
+        return header;
     }
 
     /// <summary>After the check's code: jnz fail; PASS; jmp done; fail: FAIL name: detail [extra]; done:</summary>

@@ -11,9 +11,11 @@ namespace BareVisor.Guests;
 
 public sealed class GuestRunLog
 {
-    // Anywhere in the line, so a timestamp or log-level prefix the kernel adds does not matter.
+    // Anywhere in the line, so a timestamp or log-level prefix the kernel adds does not matter. The
+    // boot report's "config: vm <vm>: ..." lines describe the configuration file, printed before any
+    // guest runs: they are not the VM's.
     private static readonly Regex GuestLine = new(@"(?:^|\s)guest (?<vm>[a-z0-9][a-z0-9-]*): (?<text>.*)$", RegexOptions.Compiled);
-    private static readonly Regex VmLine = new(@"(?:^|\s)vm (?<vm>[a-z0-9][a-z0-9-]*): (?<text>.*)$", RegexOptions.Compiled);
+    private static readonly Regex VmLine = new(@"(?:^|(?<!config:)\s)vm (?<vm>[a-z0-9][a-z0-9-]*): (?<text>.*)$", RegexOptions.Compiled);
 
     private readonly Dictionary<string, GuestRecord> records = new();
     private readonly List<string> order = new();

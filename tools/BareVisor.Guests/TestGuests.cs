@@ -39,7 +39,10 @@ public static class TestGuests
     /// <summary>How BareVisor reports entry-failure's VM entry.</summary>
     public const string EntryFailureStop = "VM entry failed: VmEntryFailureInvalidGuestState";
 
-    /// <summary>The test run's guests, in the order BareVisor runs them.</summary>
+    /// <summary>
+    /// The test run's guests, in the order BareVisor runs them: the guest modules, then the
+    /// Multiboot kernels, which are VMs of the run's configuration file.
+    /// </summary>
     public static IReadOnlyList<GuestImage> Suite() =>
     [
         EntryFailure(),
@@ -61,6 +64,7 @@ public static class TestGuests
         HammerPortForever(),
         Reboot(),
         StillWorks(),
+        PlatformGuest.Kernel(),
     ];
 
     /// <summary>The names of the hostile guests, after which <see cref="StillWorks"/> runs.</summary>

@@ -1,7 +1,7 @@
-// Host side. Builds the VMX test ISO (the kernel plus every guest of TestGuests.Suite as a
-// Multiboot2 module) and boots it once in Bochs, the emulator with VT-x; each test then checks
-// one exit family in the same serial log. A setup failure (no kernel, no grub-mkrescue, no
-// Bochs) fails every test; nothing is skipped. A run whose checks all passed deletes its
+// Host side. Builds the VMX test ISO (the kernel plus every guest of TestGuests.Suite: guest
+// modules, and Multiboot kernels as VMs of a configuration file) and boots it once in Bochs, the
+// emulator with VT-x; each test then checks one exit family in the same serial log. A setup
+// failure (no kernel, no grub-mkrescue, no Bochs) fails every test; nothing is skipped. A run whose checks all passed deletes its
 // directory (unless BAREVISOR_KEEP_RUNS=1); a failed one keeps serial.log, bochs.log and bochsrc
 // under artifacts/test-runs.
 using System;
