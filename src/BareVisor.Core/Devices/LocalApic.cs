@@ -116,6 +116,22 @@ namespace BareVisor.Core.Devices
 
         public static bool IsX2ApicMsr(uint msr) => msr >= X2ApicMsrFirst && msr <= X2ApicMsrLast;
 
+        /// <summary>
+        /// Whether an access to this xAPIC page offset or MSR depends on the current time or can
+        /// change when the timer next fires (timer LVT, initial and current count, divide
+        /// configuration, the software enable in SVR, IA32_TSC_DEADLINE, IA32_APIC_BASE): the
+        /// platform advances time before such accesses and reschedules after them, and skips
+        /// both for the rest (EOI, TPR, ICR), the frequent ones.
+        /// </summary>
+        public static bool IsTimerOffset(ulong offset) => offset < WindowSize && IsTimerRegister((int)(offset >> 4));
+
+        public static bool IsTimerMsr(uint msr) =>
+            msr == ApicBaseMsr || msr == TscDeadlineMsr || (IsX2ApicMsr(msr) && IsTimerRegister((int)(msr - X2ApicMsrFirst)));
+
+        private static bool IsTimerRegister(int register) =>
+            register == R.LvtTimer || register == R.InitialCount || register == R.CurrentCount
+            || register == R.DivideConfiguration || register == R.SpuriousInterruptVector;
+
         /// <summary>Every MSR TryReadMsr / TryWriteMsr answer: IA32_APIC_BASE, IA32_TSC_DEADLINE, the x2APIC range.</summary>
         public static bool HandlesMsr(uint msr) => msr == ApicBaseMsr || msr == TscDeadlineMsr || IsX2ApicMsr(msr);
 

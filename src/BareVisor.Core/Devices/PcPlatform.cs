@@ -85,6 +85,9 @@ namespace BareVisor.Core.Devices
             || (port >= CmosRtc.Port && port < CmosRtc.Port + CmosRtc.PortCount)
             || (port >= AcpiPmDevice.Port && port < AcpiPmDevice.Port + AcpiPmDevice.PortCount);
 
+        public static bool IsTimerMmio(Memory.GuestPhysical address) =>
+            address.Value >= LocalApic.DefaultBase && LocalApic.IsTimerOffset(address.Value - LocalApic.DefaultBase);
+
         private void ScheduleNextEvent()
         {
             ulong next = Math.Min(Math.Min(Pit.NextEventNanoseconds, Rtc.NextEventNanoseconds),

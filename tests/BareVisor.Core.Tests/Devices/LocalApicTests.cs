@@ -1113,5 +1113,30 @@ namespace BareVisor.Core.Tests.Devices
             Assert.Equal(25_000UL, Msr(0x838));
             Assert.Equal(DivideBy1, (uint)Msr(0x83E));
         }
+
+        [Theory]
+        [InlineData(0x320UL, true)]     // LVT timer
+        [InlineData(0x380UL, true)]     // initial count
+        [InlineData(0x390UL, true)]     // current count
+        [InlineData(0x3E0UL, true)]     // divide configuration
+        [InlineData(0x0F0UL, true)]     // SVR: the software enable masks the timer
+        [InlineData(0x0B0UL, false)]    // EOI
+        [InlineData(0x080UL, false)]    // TPR
+        [InlineData(0x300UL, false)]    // ICR
+        [InlineData(0x1380UL, false)]   // outside the page
+        public void OnlyTimerRegistersNeedTheCurrentTime(ulong offset, bool timer)
+        {
+            Assert.Equal(timer, LocalApic.IsTimerOffset(offset));
+            if (offset < LocalApic.WindowSize)
+                Assert.Equal(timer, LocalApic.IsTimerMsr(0x800 + (uint)(offset >> 4)));
+        }
+
+        [Fact]
+        public void TheTscDeadlineAndApicBaseMsrsNeedTheCurrentTime()
+        {
+            Assert.True(LocalApic.IsTimerMsr(0x6E0));
+            Assert.True(LocalApic.IsTimerMsr(0x1B));
+            Assert.False(LocalApic.IsTimerMsr(0x10));
+        }
     }
 }

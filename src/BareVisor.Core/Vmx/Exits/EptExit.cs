@@ -24,16 +24,19 @@ namespace BareVisor.Core.Vmx.Exits
             return vcpu.Stop(Messages.WithHex("EPT violation at guest-physical ", address, " (" + access + "): no memory or device there"));
         }
 
-        // The APICs' timers see the current time before the access and are rescheduled after it.
+        // The local APIC's timer registers see the current time before the access, and the
+        // platform's next event is recomputed after it.
         private static ExitAction EmulateMmio<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, MmioBus mmio, GuestPhysical address, EptViolationQualification q)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
         {
             PcPlatform devices = vcpu.Platform.Devices;
-            ulong now = devices == null ? 0 : vcpu.Platform.NowNanoseconds;
-            devices?.AdvanceTo(now);
+            if (devices == null || !PcPlatform.IsTimerMmio(address))
+                return MmioEmulator.Emulate(ref vcpu, mmio, address, q);
+            ulong now = vcpu.Platform.NowNanoseconds;
+            devices.AdvanceTo(now);
             ExitAction action = MmioEmulator.Emulate(ref vcpu, mmio, address, q);
-            devices?.AdvanceTo(now);
+            devices.AdvanceTo(now);
             return action;
         }
 

@@ -36,8 +36,8 @@ namespace BareVisor.Core.Vmx.Exits
             return ExitAction.Resume;
         }
 
-        // The APIC sees the current time first (current count, TSC deadline); a write may arm or
-        // stop its timer, so the platform's next event is recomputed after it.
+        // A timer register sees the current time first (current count, TSC deadline), and a write
+        // to one may arm or stop the timer, so the platform's next event is recomputed after it.
         private static bool TryApic<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, uint msr, bool write, ref ulong value)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
@@ -45,12 +45,15 @@ namespace BareVisor.Core.Vmx.Exits
             PcPlatform devices = vcpu.Platform.Devices;
             if (devices == null)
                 return false;
-            ulong now = vcpu.Platform.NowNanoseconds;
-            devices.AdvanceTo(now);
+            bool timer = LocalApic.IsTimerMsr(msr);
+            ulong now = timer ? vcpu.Platform.NowNanoseconds : 0;
+            if (timer)
+                devices.AdvanceTo(now);
             if (!write)
                 return devices.Apic.TryReadMsr(msr, out value);
             bool written = devices.Apic.TryWriteMsr(msr, value);
-            devices.AdvanceTo(now);
+            if (timer)
+                devices.AdvanceTo(now);
             return written;
         }
 
