@@ -13,8 +13,6 @@ namespace BareVisor.Emulators;
 
 public static class EmulatorSession
 {
-    private const string SerialLog = "serial.log";
-
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     // Bochs leaves its simulation loop within milliseconds of SIGINT.
@@ -34,7 +32,7 @@ public static class EmulatorSession
     {
         run.Validate();
         string directory = RunDirectory.Create(run);
-        using SerialLink link = run.Serial == SerialConsole.File ? SerialLink.Listen(Path.Combine(directory, SerialLog)) : null;
+        using SerialLink link = run.Serial == SerialConsole.File ? SerialLink.Listen() : null;
         LaunchPlan plan = run.Emulator == EmulatorKind.Bochs
             ? BochsLaunch.Prepare(run, directory, link.Address)
             : QemuLaunch.Prepare(run, directory, link?.Address);
@@ -43,14 +41,15 @@ public static class EmulatorSession
         using var process = SupervisedProcess.Start(plan, directory, run.Timeout);
         await File.WriteAllTextAsync(Path.Combine(directory, "command.txt"), process.CommandLine + "\n", CancellationToken.None);
 
-        var serial = new SerialFollower(Path.Combine(directory, plan.SerialPath));
+        string serialPath = Path.Combine(directory, plan.SerialPath);
+        var serial = new SerialFollower(serialPath);
         var conversation = new ConversationProgress(run.Conversation);
         var typing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
         using var stopTyping = new CancellationTokenSource();
         Task typist = Task.CompletedTask;
         Task input = Task.CompletedTask;
         RunEnd end;
-        if (link != null && !await link.AcceptAsync(process.WaitForExitAsync(), ConnectLimit))
+        if (link != null && !await link.AcceptAsync(process.WaitForExitAsync(), ConnectLimit, serialPath))
         {
             end = process.HasExited ? RunEnd.Exited : await Stop(run, process, TimeSpan.Zero, RunEnd.SerialNotConnected);
         }

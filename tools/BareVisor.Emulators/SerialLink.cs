@@ -17,31 +17,18 @@ namespace BareVisor.Emulators;
 internal sealed class SerialLink : IDisposable
 {
     private readonly TcpListener listener;
-    private readonly FileStream log;
+    private FileStream log;
     private NetworkStream stream;
     private Task receiving = Task.CompletedTask;
 
-    private SerialLink(TcpListener listener, FileStream log)
-    {
-        this.listener = listener;
-        this.log = log;
-    }
+    private SerialLink(TcpListener listener) => this.listener = listener;
 
-    /// <summary>Listens on a free port of 127.0.0.1 and creates the (empty) log.</summary>
-    public static SerialLink Listen(string logPath)
+    /// <summary>Listens on a free port of 127.0.0.1.</summary>
+    public static SerialLink Listen()
     {
-        var log = new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         var listener = new TcpListener(IPAddress.Loopback, 0);
-        try
-        {
-            listener.Start(1);
-        }
-        catch
-        {
-            log.Dispose();
-            throw;
-        }
-        return new SerialLink(listener, log);
+        listener.Start(1);
+        return new SerialLink(listener);
     }
 
     /// <summary>Where the emulator connects, "127.0.0.1:port" (the syntax of Bochs and QEMU alike).</summary>
@@ -50,10 +37,12 @@ internal sealed class SerialLink : IDisposable
     /// <summary>
     /// Waits until the emulator connects, at most <paramref name="within"/>, and gives up early
     /// when <paramref name="exited"/> completes first (an emulator that failed at start). From
-    /// then on what it sends lands in the log. False when it did not connect.
+    /// then on what it sends is appended to <paramref name="logPath"/>, created empty now. False
+    /// when it did not connect.
     /// </summary>
-    public async Task<bool> AcceptAsync(Task exited, TimeSpan within)
+    public async Task<bool> AcceptAsync(Task exited, TimeSpan within, string logPath)
     {
+        log = new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         using var giveUp = new CancellationTokenSource(within);
         Task<Socket> accept = listener.AcceptSocketAsync(giveUp.Token).AsTask();
         if (await Task.WhenAny(accept, exited) != accept)
@@ -114,7 +103,7 @@ internal sealed class SerialLink : IDisposable
     {
         listener.Stop();
         stream?.Dispose();
-        log.Dispose();
+        log?.Dispose();
     }
 
     private async Task ReceiveAsync(NetworkStream from)

@@ -36,9 +36,9 @@ public sealed class SerialLinkTests : IDisposable
     [Fact]
     public async Task WhatTheEmulatorSendsIsLoggedByteForByte()
     {
-        using var link = SerialLink.Listen(LogPath);
+        using var link = SerialLink.Listen();
+        Task<bool> accepted = link.AcceptAsync(Task.Delay(Timeout.Infinite), Limit, LogPath);
         Assert.Equal(0, new FileInfo(LogPath).Length);
-        Task<bool> accepted = link.AcceptAsync(Task.Delay(Timeout.Infinite), Limit);
         using (TcpClient emulator = await Connect(link))
         {
             Assert.True(await accepted);
@@ -54,8 +54,8 @@ public sealed class SerialLinkTests : IDisposable
     [Fact]
     public async Task TypedTextArrivesInOrderAtTheTypingPace()
     {
-        using var link = SerialLink.Listen(LogPath);
-        Task<bool> accepted = link.AcceptAsync(Task.Delay(Timeout.Infinite), Limit);
+        using var link = SerialLink.Listen();
+        Task<bool> accepted = link.AcceptAsync(Task.Delay(Timeout.Infinite), Limit, LogPath);
         using TcpClient emulator = await Connect(link);
         Assert.True(await accepted);
 
@@ -74,8 +74,8 @@ public sealed class SerialLinkTests : IDisposable
     [Fact]
     public async Task TypingIntoAClosedLineReportsIt()
     {
-        using var link = SerialLink.Listen(LogPath);
-        Task<bool> accepted = link.AcceptAsync(Task.Delay(Timeout.Infinite), Limit);
+        using var link = SerialLink.Listen();
+        Task<bool> accepted = link.AcceptAsync(Task.Delay(Timeout.Infinite), Limit, LogPath);
         (await Connect(link)).Dispose();
         Assert.True(await accepted);
         Assert.True(await link.DrainAsync(Limit));
@@ -89,17 +89,17 @@ public sealed class SerialLinkTests : IDisposable
     [Fact]
     public async Task AnEmulatorThatExitsBeforeConnectingIsNotWaitedFor()
     {
-        using var link = SerialLink.Listen(LogPath);
+        using var link = SerialLink.Listen();
         var clock = Stopwatch.StartNew();
-        Assert.False(await link.AcceptAsync(Task.CompletedTask, TimeSpan.FromMinutes(5)));
+        Assert.False(await link.AcceptAsync(Task.CompletedTask, TimeSpan.FromMinutes(5), LogPath));
         Assert.True(clock.Elapsed < Limit);
     }
 
     [Fact]
     public async Task AnEmulatorThatNeverConnectsIsGivenUpOn()
     {
-        using var link = SerialLink.Listen(LogPath);
-        Assert.False(await link.AcceptAsync(Task.Delay(Timeout.Infinite), TimeSpan.FromMilliseconds(200)));
+        using var link = SerialLink.Listen();
+        Assert.False(await link.AcceptAsync(Task.Delay(Timeout.Infinite), TimeSpan.FromMilliseconds(200), LogPath));
         Assert.False(await link.TypeAsync("x", TimeSpan.Zero, CancellationToken.None));
     }
 }
