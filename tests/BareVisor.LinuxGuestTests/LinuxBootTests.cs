@@ -1,7 +1,11 @@
 // Host side. Debian's Linux kernel boots under BareVisor in Bochs to the busybox shell of the
-// default guest's initramfs. One boot (LinuxBootFixture); each test checks one stage of it.
+// default guest's initramfs, takes commands typed on the serial line, and powers off. One boot
+// (LinuxBootFixture); each test checks one stage of it.
+using System;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
+using BareVisor.Emulators;
 using BareVisor.LinuxGuest;
 using BareVisor.LinuxGuestTests.Infrastructure;
 using Xunit;
@@ -57,7 +61,54 @@ public sealed class LinuxBootTests(LinuxBootFixture fixture, ITestOutputHelper o
         Boot.Expect(panic == null, $"the kernel panicked: {panic}");
     }
 
-    /// <summary>Measures the boot: wall time, Bochs ticks, and the guest's clock when the shell starts.</summary>
+    [Fact]
+    public void TheShellRunsATypedCommand()
+    {
+        var output = Boot.OutputOf(GuestShell.Arithmetic);
+        Boot.Expect(output.SequenceEqual(["42-ok"]), $"`{GuestShell.Arithmetic}` printed: {string.Join(" | ", output)}");
+    }
+
+    [Fact]
+    public void LinuxSeesTheHypervisorCpuidBit()
+    {
+        var output = Boot.OutputOf(GuestShell.HypervisorBit);
+        Boot.Expect(output.SequenceEqual(["1"]), $"`{GuestShell.HypervisorBit}` printed: {string.Join(" | ", output)} (expected 1: one CPU, with the hypervisor flag)");
+    }
+
+    [Fact]
+    public void TheKernelLogHasNoAcpiOrTimerProblems()
+    {
+        foreach (string command in GuestShell.PatternCommands())
+        {
+            var said = Boot.OutputOf(command);
+            Boot.Expect(said.Count == 0, $"`{command}` printed: {string.Join(" | ", said)}");
+        }
+        var pattern = Boot.OutputOf(GuestShell.ShowPattern);
+        Boot.Expect(pattern.SequenceEqual(["p=" + GuestShell.Pattern]), $"the shell built the pattern {string.Join(" | ", pattern)}, expected p={GuestShell.Pattern}");
+
+        var output = Boot.OutputOf(GuestShell.KernelLogProblems);
+        Match length = Regex.Match(output.FirstOrDefault() ?? "", @"^dmesg (\d+)$");
+        Boot.Expect(length.Success && output[^1] == "dmesg end", $"`{GuestShell.KernelLogProblems}` printed: {string.Join(" | ", output)}");
+        // The boot alone logs about 300 lines; a log this short is not the kernel's.
+        int lines = int.Parse(length.Groups[1].Value, CultureInfo.InvariantCulture);
+        Boot.Expect(lines >= 100, $"dmesg has only {lines} lines");
+        var problems = output.Skip(1).Take(output.Count - 2).ToList();
+        Boot.Expect(problems.Count == 0, $"the kernel log reports ACPI or timer problems:\n{string.Join('\n', problems)}");
+    }
+
+    [Fact]
+    public void PoweroffStopsTheGuestAndBareVisorReportsItsExits()
+    {
+        var reply = Boot.ReplyTo(GuestShell.PowerOff);
+        string prefix = $"vm {DefaultGuest.VmName}: ";
+        int stopped = reply.ToList().FindIndex(l => l.StartsWith(prefix + "stopped: ", StringComparison.Ordinal));
+        int exits = reply.ToList().FindIndex(l => Regex.IsMatch(l, GuestShell.ExitReport + @"\w+ \d+(, \w+ \d+)*$"));
+        Boot.Expect(stopped >= 0, $"BareVisor did not say the VM stopped after `{GuestShell.PowerOff}`: {string.Join(" | ", reply)}");
+        Boot.Expect(exits > stopped, $"no exit counts after the VM stopped: {string.Join(" | ", reply)}");
+        Boot.Expect(Boot.Result.EndedWithPowerOff, $"BareVisor did not power off after its only guest stopped (the run ended: {Boot.Result.End})");
+    }
+
+    /// <summary>Measures the run: wall time, Bochs ticks, the guest's clock when the shell starts, and when each reply came.</summary>
     [Fact]
     public void BootTimeIsReported()
     {
@@ -67,6 +118,14 @@ public sealed class LinuxBootTests(LinuxBootFixture fixture, ITestOutputHelper o
         output.WriteLine($"Bochs: {boot.Result.End} after {boot.Result.WallTime.TotalSeconds:F1} s wall, {boot.Result.BochsTicks?.ToString("N0", CultureInfo.InvariantCulture) ?? "unknown"} ticks");
         output.WriteLine($"guest clock at the shell: uptime {F(boot.GuestUptimeAtShell())} s (rcS), last kernel line before the prompt at {F(boot.LastKernelTimestamp())} s");
         output.WriteLine($"BareVisor's last line before the prompt at {F(boot.LastBareVisorTimestamp())} s of its clock");
+        ConversationLog conversation = boot.Result.Conversation;
+        for (int step = 0; step < conversation.MatchedAt.Count; step++)
+        {
+            TimeSpan previous = step == 0 ? TimeSpan.Zero : conversation.MatchedAt[step - 1];
+            string after = step == 0 ? "the start" : $"typing \"{conversation.Steps[step - 1].Send.TrimEnd('\r')}\"";
+            output.WriteLine($"{conversation.MatchedAt[step].TotalSeconds,6:F1} s wall: {conversation.Steps[step].Expect} came {(conversation.MatchedAt[step] - previous).TotalSeconds:F1} s after {after}");
+        }
+        output.WriteLine("(the Bochs ticks are the whole run's: boot, commands and power-off)");
         boot.Expect(boot.ReachedPrompt, "no shell prompt, so no boot time");
         boot.Expect(boot.Result.BochsTicks != null, "Bochs did not report its tick count when it was stopped (see its console output in the run directory)");
     }

@@ -1,7 +1,8 @@
 // Host side. Writes the per-run bochsrc (values with commas break Bochs's environment-variable
 // expansion, so nothing is passed through the environment) and the debugger script that
 // starts the simulation. Files are named relative to the run directory, Bochs's working
-// directory, because bochsrc values are comma-separated.
+// directory, because bochsrc values are comma-separated. COM1 connects to the harness's serial
+// line (SerialLink) as a TCP client.
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -12,7 +13,7 @@ namespace BareVisor.Emulators;
 
 internal static class BochsLaunch
 {
-    public static LaunchPlan Prepare(EmulatorRun run, string runDirectory)
+    public static LaunchPlan Prepare(EmulatorRun run, string runDirectory, string serialAddress)
     {
         string bochs = HostFiles.Require(HostFiles.Bochs, "bochs");
         HostFiles.Require(HostFiles.VgaBios, "vgabios");
@@ -20,7 +21,7 @@ internal static class BochsLaunch
                           run.Firmware == Firmware.Uefi ? "ovmf" : "bochsbios");
 
         File.CreateSymbolicLink(Path.Combine(runDirectory, "boot.iso"), run.Boot.IsoPath);
-        File.WriteAllText(Path.Combine(runDirectory, "bochsrc"), Config(run));
+        File.WriteAllText(Path.Combine(runDirectory, "bochsrc"), Config(run, serialAddress));
         File.WriteAllText(Path.Combine(runDirectory, "debugger.rc"), DebuggerScript(run));
 
         var args = new List<string> { "-q", "-f", "bochsrc", "-rc", "debugger.rc" };
@@ -28,8 +29,8 @@ internal static class BochsLaunch
         return new LaunchPlan(bochs, args, "serial.log", "bochs.log", ["boot.iso"]);
     }
 
-    /// <summary>The bochsrc text for <paramref name="run"/>.</summary>
-    public static string Config(EmulatorRun run)
+    /// <summary>The bochsrc text for <paramref name="run"/>, COM1 connecting to <paramref name="serialAddress"/> ("127.0.0.1:port").</summary>
+    public static string Config(EmulatorRun run, string serialAddress)
     {
         bool uefi = run.Firmware == Firmware.Uefi;
         // OVMF reads MSR 0x17, which Bochs does not implement; for the BIOS keep unknown MSRs
@@ -48,7 +49,8 @@ internal static class BochsLaunch
             $"cpu: model={run.BochsCpuModel}, count={run.Cpus}, ips=10000000, reset_on_triple_fault=0, ignore_bad_msrs={ignoreBadMsrs}",
             // No synchronisation with the host clock: identical tick counts on every run.
             "clock: sync=none, time0=local",
-            "com1: enabled=1, mode=file, dev=serial.log",
+            // Bochs connects while setting up its devices, before the simulation starts.
+            $"com1: enabled=1, mode=socket-client, dev={serialAddress}",
             "port_e9_hack: enabled=1",
             "mouse: enabled=0",
             "speaker: enabled=0",

@@ -34,6 +34,9 @@ public sealed class EmulatorResult
 
     public RunEnd End { get; init; }
 
+    /// <summary>How far <see cref="EmulatorRun.Conversation"/> got and what each step heard.</summary>
+    public ConversationLog Conversation { get; init; } = ConversationLog.None;
+
     public TimeSpan WallTime { get; init; }
 
     public bool TimedOut => End == RunEnd.TimedOut;
@@ -77,6 +80,8 @@ public sealed class EmulatorResult
         if (BochsTicks is long ticks)
             report.Append(", ").Append(ticks.ToString("N0", CultureInfo.InvariantCulture)).Append(" Bochs ticks");
         report.Append('\n');
+        if (!Conversation.Completed)
+            report.Append("conversation: ").Append(Conversation.Failure).Append('\n');
         report.Append("run directory: ").Append(RunDirectory).Append('\n');
         report.Append("command: ").Append(CommandLine).Append('\n');
         report.Append("--- serial (COM1) ---\n").Append(SerialText.Printable(SerialRaw)).Append('\n');

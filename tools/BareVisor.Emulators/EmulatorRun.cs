@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading.Channels;
 
 namespace BareVisor.Emulators;
 
@@ -65,6 +66,23 @@ public sealed record EmulatorRun
     /// <summary>Receives serial text as it arrives (a developer's live view); may be null.</summary>
     public Action<string> OnSerialText { get; init; }
 
+    /// <summary>
+    /// A scripted exchange with the guest, followed as the serial output arrives (see
+    /// <see cref="EmulatorResult.Conversation"/>); a step whose line does not come in time stops
+    /// the run (<see cref="RunEnd.ConversationFailed"/>). It does not end the run when it is done:
+    /// <see cref="StopAfterLine"/> does.
+    /// </summary>
+    public IReadOnlyList<ConversationStep> Conversation { get; init; } = Array.Empty<ConversationStep>();
+
+    /// <summary>Text to type into COM1 as it comes (a terminal's lines, each ending in "\r"); may be null.</summary>
+    public ChannelReader<string> Input { get; init; }
+
+    /// <summary>
+    /// The pause after each typed byte. The guest's UART holds 16 bytes and BareVisor passes input
+    /// on when the guest idles, so typing goes at a human pace rather than in bursts.
+    /// </summary>
+    public TimeSpan TypingInterval { get; init; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Parent of the per-run directories that hold configs, copies and logs.</summary>
     public string RunsDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "barevisor-runs");
 
@@ -89,7 +107,11 @@ public sealed record EmulatorRun
         if (ContinueThroughStops < 0)
             throw new ArgumentException("ContinueThroughStops must not be negative");
         if (Serial == SerialConsole.Terminal && Emulator == EmulatorKind.Bochs)
-            throw new ArgumentException("Bochs cannot own the terminal (its term mode disables Ctrl-C); follow the serial file with OnSerialText");
+            throw new ArgumentException("Bochs cannot own the terminal (its term mode disables Ctrl-C); follow the serial line with OnSerialText and type with Input");
+        if (Serial == SerialConsole.Terminal && (Conversation?.Count > 0 || Input != null))
+            throw new ArgumentException("a conversation or typed input needs the harness's serial line (SerialConsole.File), not the terminal");
+        if (TypingInterval < TimeSpan.Zero)
+            throw new ArgumentException("TypingInterval must not be negative");
         if (Boot.Kind == BootKind.Kernel && Firmware == Firmware.Uefi)
             throw new ArgumentException("QEMU's -kernel Multiboot loader works with BIOS firmware only");
         if (MemoryMiB < 16 || Cpus < 1)

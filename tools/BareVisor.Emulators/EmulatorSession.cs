@@ -1,10 +1,12 @@
-// Host side. Runs one emulator session to its end: prepares the run directory, starts the
-// emulator under a wall-clock limit, follows COM1, stops the emulator once the stop line has
-// appeared, and gathers the logs into an EmulatorResult.
+// Host side. Runs one emulator session to its end: prepares the run directory, opens the serial
+// line, starts the emulator under a wall-clock limit, follows COM1, holds the run's conversation
+// and types its input, stops the emulator once the stop line has appeared (or a conversation step
+// failed), and gathers the logs into an EmulatorResult.
 using System;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
+using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace BareVisor.Emulators;
@@ -19,22 +21,54 @@ public static class EmulatorSession
     // Past timeout's own TERM and KILL: only reached if timeout itself misbehaves.
     private static readonly TimeSpan BackstopSlack = TimeSpan.FromSeconds(SupervisedProcess.KillAfterSeconds + 5);
 
+    // Both emulators connect COM1 while setting up their devices, well within a second; the
+    // margin is for loaded build machines.
+    private static readonly TimeSpan ConnectLimit = TimeSpan.FromSeconds(30);
+
+    // After the emulator exited, its connection closes at once; this only bounds a stuck one.
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+
     public static async Task<EmulatorResult> RunAsync(EmulatorRun run, CancellationToken cancel = default)
     {
         run.Validate();
         string directory = RunDirectory.Create(run);
+        using SerialLink link = run.Serial == SerialConsole.File ? SerialLink.Listen() : null;
         LaunchPlan plan = run.Emulator == EmulatorKind.Bochs
-            ? BochsLaunch.Prepare(run, directory)
-            : QemuLaunch.Prepare(run, directory);
+            ? BochsLaunch.Prepare(run, directory, link.Address)
+            : QemuLaunch.Prepare(run, directory, link?.Address);
 
         var clock = Stopwatch.StartNew();
         using var process = SupervisedProcess.Start(plan, directory, run.Timeout);
         await File.WriteAllTextAsync(Path.Combine(directory, "command.txt"), process.CommandLine + "\n", CancellationToken.None);
 
-        var serial = new SerialFollower(Path.Combine(directory, plan.SerialPath));
-        RunEnd end = await Supervise(run, process, serial, clock, cancel);
+        string serialPath = Path.Combine(directory, plan.SerialPath);
+        var serial = new SerialFollower(serialPath);
+        var conversation = new ConversationProgress(run.Conversation);
+        var typing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        using var stopTyping = new CancellationTokenSource();
+        Task typist = Task.CompletedTask;
+        Task input = Task.CompletedTask;
+        RunEnd end;
+        if (link != null && !await link.AcceptAsync(process.WaitForExitAsync(), ConnectLimit, serialPath))
+        {
+            end = process.HasExited ? RunEnd.Exited : await Stop(run, process, TimeSpan.Zero, RunEnd.SerialNotConnected);
+        }
+        else
+        {
+            if (link != null)
+            {
+                typist = Type(link, typing.Reader, run.TypingInterval, stopTyping.Token);
+                if (run.Input != null)
+                    input = Forward(run.Input, typing.Writer, stopTyping.Token);
+            }
+            end = await Supervise(run, process, serial, conversation, typing.Writer, clock, cancel);
+        }
         await process.WaitForExitAsync();
         clock.Stop();
+        stopTyping.Cancel();
+        await Task.WhenAll(typist, input);
+        if (link != null)
+            await link.DrainAsync(DrainLimit);
         string rest = serial.ReadNew();
         if (rest.Length != 0)
             run.OnSerialText?.Invoke(rest);
@@ -53,10 +87,12 @@ public static class EmulatorSession
             ExitCode = end is RunEnd.Exited or RunEnd.TimedOut ? process.ExitCode : null,
             End = end,
             WallTime = clock.Elapsed,
+            Conversation = conversation.Finish(serial.Text, end.ToString(), clock.Elapsed),
         };
     }
 
     private static async Task<RunEnd> Supervise(EmulatorRun run, SupervisedProcess process, SerialFollower serial,
+                                                ConversationProgress conversation, ChannelWriter<string> typing,
                                                 Stopwatch clock, CancellationToken cancel)
     {
         TimeSpan backstop = run.Timeout == TimeSpan.Zero ? TimeSpan.MaxValue : run.Timeout + BackstopSlack;
@@ -66,7 +102,13 @@ public static class EmulatorSession
                 return await Stop(run, process, TimeSpan.Zero, RunEnd.Cancelled);
             if (clock.Elapsed > backstop)
                 return await Stop(run, process, TimeSpan.Zero, RunEnd.TimedOut);
-            if (SawStopLine(run, serial))
+            bool stopLine = SawStopLine(run, serial);
+            string say = conversation.Advance(serial.Text, clock.Elapsed);
+            if (say.Length != 0)
+                typing.TryWrite(say);
+            if (conversation.Failure != null)
+                return await Stop(run, process, TimeSpan.Zero, RunEnd.ConversationFailed);
+            if (stopLine)
                 return await Stop(run, process, run.StopGrace, RunEnd.StoppedAfterLine);
             await Task.Delay(PollInterval, CancellationToken.None);
         }
@@ -83,6 +125,34 @@ public static class EmulatorSession
             if (run.StopAfterLine(line))
                 return true;
         return false;
+    }
+
+    // One typist, so that the conversation's texts and the input's lines never interleave.
+    private static async Task Type(SerialLink link, ChannelReader<string> texts, TimeSpan interval, CancellationToken stop)
+    {
+        try
+        {
+            await foreach (string text in texts.ReadAllAsync(stop))
+                if (!await link.TypeAsync(text, interval, stop))
+                    return;
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over: whatever was not typed yet has nobody to read it.
+        }
+    }
+
+    private static async Task Forward(ChannelReader<string> input, ChannelWriter<string> typing, CancellationToken stop)
+    {
+        try
+        {
+            await foreach (string text in input.ReadAllAsync(stop))
+                typing.TryWrite(text);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace BareVisor.Emulators;
 
 internal static class QemuLaunch
 {
-    public static LaunchPlan Prepare(EmulatorRun run, string runDirectory)
+    /// <param name="serialAddress">The harness's serial line, "127.0.0.1:port"; null when COM1 is the terminal.</param>
+    public static LaunchPlan Prepare(EmulatorRun run, string runDirectory, string serialAddress)
     {
         HostFiles.Require(HostFiles.Qemu, "qemu-system-x86");
         var temporary = new List<string>();
@@ -30,7 +31,8 @@ internal static class QemuLaunch
         // A triple fault ends QEMU (-no-reboot); cpu_reset then logs the registers that caused it.
         // (guest_errors is left out: OVMF's TPM probing alone writes megabytes of it.)
         args.AddRange(["-d", "cpu_reset", "-D", "qemu.log"]);
-        args.AddRange(["-serial", run.Serial == SerialConsole.Terminal ? "mon:stdio" : "file:serial.log"]);
+        // A TCP client of the harness's serial line, connected before the machine starts.
+        args.AddRange(["-serial", run.Serial == SerialConsole.Terminal ? "mon:stdio" : $"tcp:{serialAddress}"]);
 
         if (run.Firmware == Firmware.Uefi)
         {

@@ -14,4 +14,10 @@ public enum RunEnd
 
     /// <summary>The caller cancelled it (Ctrl-C in BareVisor.Run).</summary>
     Cancelled,
+
+    /// <summary>A conversation step's line did not come in time (<see cref="ConversationLog.Failure"/>), so the emulator was stopped.</summary>
+    ConversationFailed,
+
+    /// <summary>The emulator ran but never connected its COM1 to the harness (see its log), so it was stopped.</summary>
+    SerialNotConnected,
 }

@@ -4,7 +4,11 @@ namespace BareVisor.Emulators;
 /// <summary>Where the emulated COM1 port is connected.</summary>
 public enum SerialConsole
 {
-    /// <summary>A file in the run directory, polled by the harness (tests, CI).</summary>
+    /// <summary>
+    /// The harness's own line (tests, CI, BareVisor.Run with Bochs): everything the guest sends is
+    /// recorded in serial.log in the run directory, and the harness can type into the line (a
+    /// conversation, or <see cref="EmulatorRun.Input"/>).
+    /// </summary>
     File,
 
     /// <summary>

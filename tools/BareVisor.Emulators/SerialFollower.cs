@@ -1,5 +1,5 @@
-// Host side. Follows the serial log an emulator appends to (Bochs writes it byte by byte, QEMU
-// unbuffered), so a run can end as soon as the kernel's last line is there.
+// Host side. Follows serial.log, which the harness's serial line (SerialLink) appends to as the
+// emulator's bytes arrive, so a run can end as soon as the kernel's last line is there.
 using System.IO;
 using System.Text;
 

@@ -20,14 +20,17 @@ public static class SerialText
     public static IReadOnlyList<string> Lines(string raw)
     {
         var lines = new List<string>();
-        foreach (string part in Printable(raw).Split('\n'))
+        foreach (string part in (raw ?? "").Split('\n'))
         {
-            string line = StripPrefix(part.TrimEnd());
+            string line = CleanLine(part);
             if (line.Length != 0)
                 lines.Add(line);
         }
         return lines;
     }
+
+    /// <summary>One raw line (no newline in it) as <see cref="Lines"/> gives it: no escapes, CRs, trailing blanks or log prefix.</summary>
+    public static string CleanLine(string rawLine) => StripPrefix(Printable(rawLine).TrimEnd());
 
     /// <summary>The raw text without terminal escapes and CRs, prefixes kept: for reports.</summary>
     public static string Printable(string raw) => TerminalEscape.Replace(raw ?? "", "").Replace("\r", "");

@@ -18,7 +18,9 @@ internal sealed record RunOptions
           --memory    default 512
           --cpus      default 2
           --timeout   wall-clock limit in seconds; default 0, no limit
-        QEMU's console is mon:stdio (Ctrl-A X quits); Ctrl-C ends a Bochs run.
+        QEMU's console is mon:stdio (Ctrl-A X quits). With Bochs the terminal stays in line mode:
+        each line goes to the guest when Enter is pressed (the guest echoes it once more), and
+        Ctrl-C ends the run.
         Exit status: QEMU's ((value << 1) | 1 after the kernel's isa-debug-exit power-off),
         0 when Bochs ends, 124 at the time limit, 130 after Ctrl-C.
         """;

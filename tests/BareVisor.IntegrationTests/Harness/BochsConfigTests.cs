@@ -12,13 +12,14 @@ public sealed class BochsConfigTests
     [Fact]
     public void BiosRunIsHeadlessDeterministicAndStrict()
     {
-        string rc = BochsLaunch.Config(new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = Iso, MemoryMiB = 128, Cpus = 2 });
+        string rc = BochsLaunch.Config(new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = Iso, MemoryMiB = 128, Cpus = 2 }, "127.0.0.1:40123");
         Assert.Contains("display_library: rfb, options=\"timeout=0\"\n", rc);
         Assert.Contains("megs: 128\n", rc);
         Assert.Contains("romimage: file=/usr/share/bochs/BIOS-bochs-latest\n", rc);
         Assert.Contains("cpu: model=corei7_skylake_x, count=2, ips=10000000, reset_on_triple_fault=0, ignore_bad_msrs=0\n", rc);
         Assert.Contains("clock: sync=none, time0=local\n", rc);
-        Assert.Contains("com1: enabled=1, mode=file, dev=serial.log\n", rc);
+        // COM1 is a TCP client of the harness's serial line, so the harness can type into it too.
+        Assert.Contains("com1: enabled=1, mode=socket-client, dev=127.0.0.1:40123\n", rc);
         Assert.Contains("port_e9_hack: enabled=1\n", rc);
         Assert.Contains("log: bochs.log\n", rc);
         Assert.Contains("panic: action=fatal\n", rc);
@@ -47,7 +48,7 @@ public sealed class BochsConfigTests
     [Fact]
     public void UefiRunLoadsOvmfAndToleratesItsMsrReads()
     {
-        string rc = BochsLaunch.Config(new EmulatorRun { Emulator = EmulatorKind.Bochs, Firmware = Firmware.Uefi, Boot = Iso });
+        string rc = BochsLaunch.Config(new EmulatorRun { Emulator = EmulatorKind.Bochs, Firmware = Firmware.Uefi, Boot = Iso }, "127.0.0.1:40123");
         Assert.Contains("romimage: file=/usr/share/ovmf/OVMF.fd\n", rc);
         Assert.Contains("ignore_bad_msrs=1\n", rc);
     }

@@ -32,6 +32,20 @@ public sealed class EmulatorRunTests
     }
 
     [Fact]
+    public void OnlyTheHarnesssLineCanBeTypedInto()
+    {
+        var run = new EmulatorRun
+        {
+            Boot = BootSource.Iso("/nonexistent/barevisor.iso"),
+            Serial = SerialConsole.Terminal,
+            Conversation = [new ConversationStep("^guest#$", "poweroff\r")],
+        };
+        Assert.Contains("needs the harness's serial line", Assert.Throws<ArgumentException>(run.Validate).Message);
+        run = run with { Conversation = [], Input = System.Threading.Channels.Channel.CreateUnbounded<string>().Reader };
+        Assert.Contains("needs the harness's serial line", Assert.Throws<ArgumentException>(run.Validate).Message);
+    }
+
+    [Fact]
     public void TheMultibootLoaderNeedsBios()
     {
         var run = new EmulatorRun { Firmware = Firmware.Uefi, Boot = BootSource.Kernel("/nonexistent/barevisor.elf") };

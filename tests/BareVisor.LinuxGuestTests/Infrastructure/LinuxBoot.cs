@@ -42,11 +42,9 @@ public sealed class LinuxBoot
 
     public bool HadFailure { get; private set; }
 
-    /// <summary>Where the run may stop: the prompt, BareVisor's power-off, or the end of a kernel panic's report.</summary>
+    /// <summary>Where the run may stop: BareVisor's power-off, or the end of a kernel panic's report.</summary>
     public static bool IsStopLine(string line) =>
-        line.StartsWith(PromptLine, StringComparison.Ordinal)
-        || SerialText.IsPowerOff(line)
-        || line.Contains("---[ end Kernel panic", StringComparison.Ordinal);
+        SerialText.IsPowerOff(line) || line.Contains("---[ end Kernel panic", StringComparison.Ordinal);
 
     public bool ReachedPrompt => Lines.Any(l => l.StartsWith(PromptLine, StringComparison.Ordinal));
 
@@ -58,6 +56,40 @@ public sealed class LinuxBoot
         if (line == null)
             Fail($"{what}: no serial line matches /{pattern}/");
         return line;
+    }
+
+    /// <summary>
+    /// The lines that came back after <paramref name="command"/> was typed (its echo first, then
+    /// its output, up to the next prompt, or to BareVisor's report after the power-off); fails the
+    /// test when the conversation never got there.
+    /// </summary>
+    public IReadOnlyList<string> ReplyTo(string command)
+    {
+        ConversationLog conversation = Result.Conversation;
+        for (int step = 0; step < conversation.Steps.Count; step++)
+        {
+            if (conversation.Steps[step].Send != command + "\r")
+                continue;
+            IReadOnlyList<string> reply = conversation.ReplyTo(step);
+            if (reply.Count == 0)
+                Fail($"`{command}` got no reply: {conversation.Failure ?? "the run ended"}");
+            return reply;
+        }
+        throw new ArgumentException($"`{command}` is not typed in the conversation", nameof(command));
+    }
+
+    /// <summary>
+    /// What <paramref name="command"/> printed: its reply without the shell's echo of the command
+    /// and without the next prompt. Fails the test when the echo is not exactly the command: typed
+    /// bytes were lost or garbled on the way.
+    /// </summary>
+    public IReadOnlyList<string> OutputOf(string command)
+    {
+        IReadOnlyList<string> reply = ReplyTo(command);
+        if (reply[0] != command)
+            Fail($"the shell echoed `{reply[0]}` for `{command}`");
+        int end = reply.Count > 1 && reply[^1] == PromptLine ? reply.Count - 1 : reply.Count;
+        return reply.Skip(1).Take(end - 1).ToList();
     }
 
     /// <summary>The usable RAM ranges of the kernel's "BIOS-provided physical RAM map" (start, end exclusive).</summary>
@@ -100,6 +132,8 @@ public sealed class LinuxBoot
         message.Append(Result.Run.Describe()).Append(": ").Append(Result.End)
                .Append(" after ").Append(Result.WallTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)).Append(" s")
                .Append(", Bochs ticks ").Append(Result.BochsTicks?.ToString("N0", CultureInfo.InvariantCulture) ?? "unknown").Append('\n');
+        if (!Result.Conversation.Completed)
+            message.Append("conversation: ").Append(Result.Conversation.Failure).Append('\n');
         message.Append("ISO: ").Append(Build.IsoPath).Append('\n');
         message.Append("run directory (kept): ").Append(Result.RunDirectory).Append('\n');
         message.Append("command: ").Append(Result.CommandLine).Append('\n');
