@@ -31,14 +31,14 @@ public sealed class BochsConfigTests
     {
         var run = new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = Iso };
         Assert.Equal("c\n", BochsLaunch.DebuggerScript(run));
-        Assert.DoesNotContain("magic_break", BochsLaunch.Config(run));
+        Assert.DoesNotContain("magic_break", BochsLaunch.Config(run, "127.0.0.1:40123"));
     }
 
     [Fact]
     public void MagicBreakpointsAndAOneShotBreakpointAreScripted()
     {
         var marks = new EmulatorRun { Emulator = EmulatorKind.Bochs, Boot = Iso, MagicBreak = true, ContinueThroughStops = 1 };
-        Assert.Contains("magic_break: enabled=1\n", BochsLaunch.Config(marks));
+        Assert.Contains("magic_break: enabled=1\n", BochsLaunch.Config(marks, "127.0.0.1:40123"));
         Assert.Equal("c\nc\n", BochsLaunch.DebuggerScript(marks));
 
         var entry = marks with { BreakOnceAt = 0x1000000, ContinueThroughStops = 2 };
