@@ -319,7 +319,9 @@ public sealed class GuestRunTests : IClassFixture<GuestRunFixture>
                          "apic-tsc-deadline", "tsc-deadline-disarmed");
         // At least one HLT per wait: periodic, one-shot, TSC-deadline, x2APIC.
         Run.ExpectExits(PlatformGuest.Name, "Hlt", 4);
-        Run.ExpectExits(PlatformGuest.Name, "EptViolation");
+        // Bochs's VT-x has "virtualize APIC accesses": the xAPIC page exits as APIC accesses
+        // (EOIs without decoding), not as EPT violations.
+        Run.ExpectExits(PlatformGuest.Name, "ApicAccess");
     }
 
     [Fact]

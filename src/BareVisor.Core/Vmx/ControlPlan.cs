@@ -18,7 +18,8 @@ namespace BareVisor.Core.Vmx
             | PrimaryProcessorBasedControls.Cr8LoadExiting | PrimaryProcessorBasedControls.Cr8StoreExiting);
         private const uint RequiredSecondary = (uint)(SecondaryProcessorBasedControls.EnableEpt | SecondaryProcessorBasedControls.UnrestrictedGuest);
         private const uint WantedSecondary = (uint)(SecondaryProcessorBasedControls.EnableVpid | SecondaryProcessorBasedControls.EnableRdtscp
-            | SecondaryProcessorBasedControls.EnableInvpcid | SecondaryProcessorBasedControls.EnableXsavesXrstors);
+            | SecondaryProcessorBasedControls.EnableInvpcid | SecondaryProcessorBasedControls.EnableXsavesXrstors
+            | SecondaryProcessorBasedControls.VirtualizeApicAccesses);
         private const uint RequiredExit = (uint)(ExitControls.HostAddressSpaceSize | ExitControls.AcknowledgeInterruptOnExit
             | ExitControls.SaveIa32Efer | ExitControls.LoadIa32Efer | ExitControls.SaveIa32Pat | ExitControls.LoadIa32Pat);
         private const uint RequiredEntry = (uint)(EntryControls.LoadIa32Efer | EntryControls.LoadIa32Pat);
@@ -39,6 +40,9 @@ namespace BareVisor.Core.Vmx
         }
 
         public bool HasVpid => (Secondary & (uint)SecondaryProcessorBasedControls.EnableVpid) != 0;
+
+        // With it, the xAPIC page exits as APIC accesses (ApicAccessExit), whose EOI writes need no decoding.
+        public bool HasApicAccessPage => (Secondary & (uint)SecondaryProcessorBasedControls.VirtualizeApicAccesses) != 0;
 
         // Optional per guest (time limits): whether the CPU allows the timer and saving its value.
         public bool HasPreemptionTimer;

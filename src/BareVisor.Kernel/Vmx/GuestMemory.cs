@@ -4,6 +4,7 @@
 // BareVisor's own is ever mapped. Built at guest set-up; the copy helpers run in VMX root.
 using System;
 using System.Collections.Generic;
+using BareVisor.Core.Devices;
 using BareVisor.Core.Memory;
 using BareVisor.Core.Paging;
 using BareVisor.Core.Vmx;
@@ -36,6 +37,16 @@ namespace BareVisor.Kernel.Vmx
         }
 
         internal static GuestMemory Create(ulong size, ulong eptVpidCapabilities) => new GuestMemory(size, eptVpidCapabilities);
+
+        // The guest's xAPIC page, mapped to the APIC-access page so that the CPU turns every access
+        // into an APIC-access exit (ApicAccessExit). Not mapped when guest RAM covers the address.
+        internal void MapApicAccessPage(HostPhysical page)
+        {
+            if (Size > LocalApic.DefaultBase)
+                return;
+            if (!_ept.TryMap(new GuestPhysical(LocalApic.DefaultBase), page, PageSize, EptAccess.Read | EptAccess.Write, EptMemoryType.Uncacheable))
+                Diagnostics.Panic.Fatal("EPT mapping of the APIC-access page refused (a BareVisor bug)");
+        }
 
         // The largest page the EPT, the alignment and the allocator allow: 1 GiB, 2 MiB, else 4 KiB.
         private ulong AddChunk(ulong guestAddress, ulong remaining)

@@ -127,6 +127,11 @@ namespace BareVisor.Kernel.Vmx
             vmcs.Write(VmcsField64.AddressOfIoBitmapA, _ioBitmapA.Value);
             vmcs.Write(VmcsField64.AddressOfIoBitmapB, _ioBitmapB.Value);
             vmcs.Write(VmcsField64.EptPointer, _memory.Eptp);
+            if (plan.HasApicAccessPage)
+            {
+                vmcs.Write(VmcsField64.ApicAccessAddress, VmxRoot.ApicAccessPage.Value);
+                _memory.MapApicAccessPage(VmxRoot.ApicAccessPage);
+            }
             if (plan.HasVpid)
             {
                 _vpid = s_nextVpid;

@@ -52,6 +52,20 @@ namespace BareVisor.Kernel.Vmx
             return (cpu.Cpuid(1, 0).Ecx & (1u << 26)) != 0;
         }
 
+        // The page every guest's xAPIC page is EPT-mapped to under "virtualize APIC accesses". The
+        // CPU never reads or writes it (every access exits), so all guests share one zeroed page.
+        private static HostPhysical s_apicAccessPage;
+
+        internal static HostPhysical ApicAccessPage
+        {
+            get
+            {
+                if (s_apicAccessPage.Value == 0)
+                    s_apicAccessPage = AllocateVmxRegion(0);
+                return s_apicAccessPage;
+            }
+        }
+
         // A zeroed 4 KiB region (VMXON region or VMCS) starting with the revision identifier.
         internal static HostPhysical AllocateVmxRegion(uint revision)
         {

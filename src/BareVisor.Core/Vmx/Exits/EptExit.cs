@@ -19,23 +19,30 @@ namespace BareVisor.Core.Vmx.Exits
             EptViolationQualification q = new EptViolationQualification(vcpu.ExitQualification);
             MmioBus mmio = vcpu.Platform.Mmio;
             if (mmio != null && mmio.Claims(new GuestPhysical(address)))
-                return EmulateMmio(ref vcpu, mmio, new GuestPhysical(address), q);
+            {
+                if (q.Execute)
+                    return vcpu.Stop(Messages.WithHex("instruction fetch from MMIO at guest-physical ", address,
+                        ": guests cannot run code from device registers"));
+                if (q.GuestLinearAddressValid && !q.TranslatedAccess)
+                    return vcpu.Stop(Messages.WithHex("the guest's page-table walk reached MMIO at guest-physical ", address, ""));
+                return EmulateMmio(ref vcpu, mmio, new GuestPhysical(address), q.Write);
+            }
             string access = q.Write ? "write" : q.Execute ? "execute" : "read";
             return vcpu.Stop(Messages.WithHex("EPT violation at guest-physical ", address, " (" + access + "): no memory or device there"));
         }
 
         // The local APIC's timer registers see the current time before the access, and the
         // platform's next event is recomputed after it.
-        private static ExitAction EmulateMmio<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, MmioBus mmio, GuestPhysical address, EptViolationQualification q)
+        internal static ExitAction EmulateMmio<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, MmioBus mmio, GuestPhysical address, bool write)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
         {
             PcPlatform devices = vcpu.Platform.Devices;
             if (devices == null || !PcPlatform.IsTimerMmio(address))
-                return MmioEmulator.Emulate(ref vcpu, mmio, address, q);
+                return MmioEmulator.Emulate(ref vcpu, mmio, address, write);
             ulong now = vcpu.Platform.NowNanoseconds;
             devices.AdvanceTo(now);
-            ExitAction action = MmioEmulator.Emulate(ref vcpu, mmio, address, q);
+            ExitAction action = MmioEmulator.Emulate(ref vcpu, mmio, address, write);
             devices.AdvanceTo(now);
             return action;
         }

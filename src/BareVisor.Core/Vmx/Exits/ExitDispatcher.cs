@@ -30,6 +30,7 @@ namespace BareVisor.Core.Vmx.Exits
                 case ExitFamily.CrAccess: return CrAccessExit.Handle(ref vcpu);
                 case ExitFamily.EptViolation: return EptExit.HandleViolation(ref vcpu);
                 case ExitFamily.EptMisconfiguration: return EptExit.HandleMisconfiguration(ref vcpu);
+                case ExitFamily.ApicAccess: return ApicAccessExit.Handle(ref vcpu);
                 case ExitFamily.Exception: return EventExit.HandleException(ref vcpu);
                 case ExitFamily.ExternalInterrupt: return EventExit.HandleExternalInterrupt(ref vcpu);
                 case ExitFamily.InterruptWindow: return EventExit.HandleInterruptWindow(ref vcpu);
@@ -89,6 +90,7 @@ namespace BareVisor.Core.Vmx.Exits
             Set(table, ExitReason.VmEntryFailureMachineCheckEvent, ExitFamily.EntryFailure);
             Set(table, ExitReason.EptViolation, ExitFamily.EptViolation);
             Set(table, ExitReason.EptMisconfiguration, ExitFamily.EptMisconfiguration);
+            Set(table, ExitReason.ApicAccess, ExitFamily.ApicAccess);
             Set(table, ExitReason.VmxPreemptionTimerExpired, ExitFamily.PreemptionTimer);
             Set(table, ExitReason.Xsetbv, ExitFamily.Xsetbv);
             return table;

@@ -20,6 +20,7 @@ namespace BareVisor.Core.Vmx.Exits
         Msr,
         EptViolation,
         EptMisconfiguration,
+        ApicAccess,
         Xsetbv,
         PreemptionTimer,
         UndefinedInstruction,

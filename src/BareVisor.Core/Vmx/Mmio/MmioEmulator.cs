@@ -16,22 +16,18 @@ namespace BareVisor.Core.Vmx.Mmio
     {
         private const uint BlockingBySti = 1, BlockingByMovSs = 2;
 
-        public static ExitAction Emulate<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, MmioBus bus, GuestPhysical address, EptViolationQualification q)
+        // write: what the exit says the faulting access was; the decoded instruction must agree.
+        public static ExitAction Emulate<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu, MmioBus bus, GuestPhysical address, bool write)
             where TVmcs : struct, IVmcs
             where TPlatform : struct, IGuestPlatform
         {
-            if (q.Execute)
-                return vcpu.Stop(Messages.WithHex("instruction fetch from MMIO at guest-physical ", address.Value,
-                    ": guests cannot run code from device registers"));
-            if (q.GuestLinearAddressValid && !q.TranslatedAccess)
-                return vcpu.Stop(Messages.WithHex("the guest's page-table walk reached MMIO at guest-physical ", address.Value, ""));
             Span<byte> bytes = stackalloc byte[MmioDecoder.MaxInstructionLength];
             MmioInstruction instruction = FetchAndDecode(ref vcpu, bytes, out CodeSize mode, out int count);
             ReadOnlySpan<byte> fetched = bytes.Slice(0, count);
             if (!instruction.Valid)
                 return CannotEmulate(ref vcpu, address, fetched, MmioInstruction.Describe(instruction.Error));
-            if (instruction.IsWrite != q.Write)
-                return CannotEmulate(ref vcpu, address, fetched, "its direction differs from the EPT violation's");
+            if (instruction.IsWrite != write)
+                return CannotEmulate(ref vcpu, address, fetched, "its direction differs from the VM exit's");
             if (!Perform(ref vcpu, bus, address, instruction))
                 return vcpu.Stop(Messages.WithDecimalAndHex("MMIO access of ", (ulong)instruction.Size, " bytes at guest-physical ",
                     address.Value, " runs past the end of its device's range"));

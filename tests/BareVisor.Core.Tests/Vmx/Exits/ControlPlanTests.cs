@@ -36,8 +36,9 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             // Primary: default-1 bits (0x04006172) plus HLT (7), CR8 load/store (19, 20), I/O bitmaps (25),
             // MSR bitmaps (28), secondary controls (31).
             Assert.Equal(0x961861F2u, plan.Primary);
-            // Secondary: EPT (1), RDTSCP (3), VPID (5), unrestricted guest (7), INVPCID (12), XSAVES (20).
-            Assert.Equal(0x001010AAu, plan.Secondary);
+            // Secondary: virtualize APIC accesses (0), EPT (1), RDTSCP (3), VPID (5), unrestricted guest (7), INVPCID (12), XSAVES (20).
+            Assert.Equal(0x001010ABu, plan.Secondary);
+            Assert.True(plan.HasApicAccessPage);
             // Exit: default-1 bits (0x36DFB) plus host address-space size (9), acknowledge interrupt (15),
             // save/load PAT (18, 19), save/load EFER (20, 21).
             Assert.Equal(0x003FEFFBu, plan.Exit);

@@ -48,6 +48,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             [ExitReason.VmEntryFailureMachineCheckEvent] = ExitFamily.EntryFailure,
             [ExitReason.EptViolation] = ExitFamily.EptViolation,
             [ExitReason.EptMisconfiguration] = ExitFamily.EptMisconfiguration,
+            [ExitReason.ApicAccess] = ExitFamily.ApicAccess,
             [ExitReason.VmxPreemptionTimerExpired] = ExitFamily.PreemptionTimer,
             [ExitReason.Xsetbv] = ExitFamily.Xsetbv,
         };
