@@ -86,8 +86,8 @@ public sealed class ImageToolTests : System.IDisposable
         var (exit, _, stderr) = TestMedia.RunTool("usb", "--config", config, "--kernel", Artifacts.Kernel, "--out", Out("x.img"));
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains("has 2 error(s)", stderr);
-        Assert.Contains(config + ": line 8: vcpus: set twice (first on line 5); vm test not started", stderr);
-        Assert.Contains(config + ": line 11: memory: '3X' has an unknown unit", stderr);
+        Assert.Contains(config + ": line 7: vcpus: set twice (first on line 5); vm test not started", stderr);
+        Assert.Contains(config + ": line 10: memory: '3X' has an unknown unit", stderr);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class ImageToolTests : System.IDisposable
         var (exit, stdout, _) = TestMedia.RunTool("check", "--config", config);
         Assert.Equal(ExitCodes.Success, exit);
         Assert.Contains("1 VMs configured, 0 rejected", stdout);
-        Assert.Contains("vm test: kernel guests/stand-in.bin, 64 MiB, 1 vCPUs; devices serial, pit, rtc", stdout);
+        Assert.Contains("  vm test: kernel guests/stand-in.bin, 64 MiB, 1 vCPUs" + System.Environment.NewLine, stdout);
         Assert.Contains("module guests/stand-in.bin:", stdout);
     }
 

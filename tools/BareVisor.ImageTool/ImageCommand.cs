@@ -137,7 +137,7 @@ public static class ImageCommand
     {
         stdout.WriteLine($"{inputs.ConfigPath}: {inputs.Config.Summary()}");
         foreach (VmConfig vm in inputs.Config.Vms)
-            stdout.WriteLine($"  {vm.Describe()}; devices {VirtualDeviceNames.Describe(vm.Devices)}");
+            stdout.WriteLine($"  {vm.Describe()}");
         foreach (GuestFile file in inputs.GuestFiles)
             stdout.WriteLine($"  module {file.ModuleName}: {file.SourcePath} ({file.Size:N0} bytes)");
     }

@@ -99,52 +99,6 @@ namespace BareVisor.Core.Config
             return true;
         }
 
-        /// <summary>"serial, pit, rtc": a comma-separated list of known device names, each at most once; empty means none.</summary>
-        internal static bool TryParseDevices(string value, out VirtualDevices devices, out string error)
-        {
-            devices = VirtualDevices.None;
-            if (value.Length == 0)
-            {
-                error = null;
-                return true;
-            }
-            int start = 0;
-            while (start <= value.Length)
-            {
-                int comma = IndexOf(value, ',', start);
-                string name = ConfigText.Trimmed(value, start, comma);
-                if (!TryAddDevice(name, ref devices, out error))
-                    return false;
-                start = comma + 1;
-            }
-            error = null;
-            return true;
-        }
-
-        private static bool TryAddDevice(string name, ref VirtualDevices devices, out string error)
-        {
-            if (name.Length == 0)
-                return Fail("the list has an empty entry (two commas, or a comma at an end)", out error);
-            VirtualDevices device = VirtualDeviceNames.FromName(name);
-            if (device == VirtualDevices.None)
-                return Fail(string.Concat("unknown device '", name, "'; known devices: ", VirtualDeviceNames.KnownList), out error);
-            if ((devices & device) != 0)
-                return Fail(string.Concat("'", name, "' is listed twice"), out error);
-            devices |= device;
-            error = null;
-            return true;
-        }
-
-        private static int IndexOf(string text, char c, int start)
-        {
-            for (int i = start; i < text.Length; i++)
-            {
-                if (text[i] == c)
-                    return i;
-            }
-            return text.Length;
-        }
-
         /// <summary>A whole decimal number and nothing else ("42", not "42s" or "").</summary>
         internal static bool TryParseWholeNumber(string text, out ulong value)
         {

@@ -6,7 +6,7 @@ namespace BareVisor.Core.Config
     public sealed class VmConfig
     {
         public VmConfig(string name, int line, string kernel, string initrd, string commandLine,
-            ulong memoryBytes, int vcpus, VirtualDevices devices)
+            ulong memoryBytes, int vcpus)
         {
             Name = name;
             Line = line;
@@ -15,7 +15,6 @@ namespace BareVisor.Core.Config
             CommandLine = commandLine;
             MemoryBytes = memoryBytes;
             Vcpus = vcpus;
-            Devices = devices;
         }
 
         /// <summary>The name from `[vm NAME]`: unique in the file.</summary>
@@ -38,8 +37,6 @@ namespace BareVisor.Core.Config
 
         /// <summary>1 to <see cref="GuestConfigLimits.MaxVcpus"/>.</summary>
         public int Vcpus { get; }
-
-        public VirtualDevices Devices { get; }
 
         /// <summary>"vm web: kernel guests/vmlinuz, 512 MiB, 2 vCPUs": the line BareVisor prints for this VM.</summary>
         public string Describe()

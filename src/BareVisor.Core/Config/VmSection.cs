@@ -12,20 +12,18 @@ namespace BareVisor.Core.Config
         internal const string CommandLine = "cmdline";
         internal const string Memory = "memory";
         internal const string Vcpus = "vcpus";
-        internal const string Devices = "devices";
-        internal const string KnownKeys = "kernel, initrd, cmdline, memory, vcpus, devices";
+        internal const string KnownKeys = "kernel, initrd, cmdline, memory, vcpus";
 
-        private static readonly string[] s_keys = { Kernel, Initrd, CommandLine, Memory, Vcpus, Devices };
+        private static readonly string[] s_keys = { Kernel, Initrd, CommandLine, Memory, Vcpus };
 
         private readonly List<ConfigError> errors;
-        private readonly int[] keyLines = new int[6];   // where each of s_keys was set; 0 if not yet
+        private readonly int[] keyLines = new int[s_keys.Length];   // where each of s_keys was set; 0 if not yet
 
         private string kernel;
         private string initrd;
         private string commandLine = "";
         private ulong memoryBytes;
         private int vcpus = 1;
-        private VirtualDevices devices = VirtualDeviceNames.Default;
 
         internal VmSection(string name, int line, List<ConfigError> errors)
         {
@@ -72,8 +70,6 @@ namespace BareVisor.Core.Config
                 commandLine = value;
                 return ConfigValues.CheckCommandLine(value, out error);
             }
-            if (key == Devices)
-                return ConfigValues.TryParseDevices(value, out devices, out error);
             if (value.Length == 0)
             {
                 error = "the value is empty";
@@ -99,7 +95,7 @@ namespace BareVisor.Core.Config
                 Error(Line, Memory, "missing; give the guest's RAM, e.g. memory = 256M");
             if (Rejected)
                 return null;
-            return new VmConfig(Name, Line, kernel, initrd, commandLine, memoryBytes, vcpus, devices);
+            return new VmConfig(Name, Line, kernel, initrd, commandLine, memoryBytes, vcpus);
         }
 
         private static int KeyIndex(string key)

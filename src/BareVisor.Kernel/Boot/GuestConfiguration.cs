@@ -78,7 +78,7 @@ namespace BareVisor.Kernel.Boot
         private static GuestDefinition Prepare(VmConfig vm, BootModule[] modules)
         {
             Log.Info("config: " + vm.Describe());
-            LogDetails(vm);
+            LogCommandLine(vm);
             bool ready = CheckModule(vm, "kernel", vm.Kernel, modules);
             if (vm.Initrd != null)
                 ready &= CheckModule(vm, "initrd", vm.Initrd, modules);
@@ -95,14 +95,12 @@ namespace BareVisor.Kernel.Boot
             return guest;
         }
 
-        private static void LogDetails(VmConfig vm)
+        private static void LogCommandLine(VmConfig vm)
         {
             TextBuffer line = new TextBuffer(stackalloc char[2200]);
             line.Append("config: vm ");
             line.Append(vm.Name);
-            line.Append(": devices ");
-            line.Append(VirtualDeviceNames.Describe(vm.Devices));
-            line.Append("; cmdline \"");
+            line.Append(": cmdline \"");
             line.Append(vm.CommandLine);
             line.Append('"');
             Log.Info(line.Text);

@@ -64,6 +64,7 @@ public sealed class BootCheck
     {
         Line("^config: 1 VMs configured, 0 rejected$");
         Line($"^config: vm {TestMedia.VmName}: kernel {Regex.Escape(TestMedia.GuestPath)}, 64 MiB, 1 vCPUs$");
+        Line($"^config: vm {TestMedia.VmName}: cmdline \"console=ttyS0\"$");
         Line($"^config: vm {TestMedia.VmName}: kernel module {Regex.Escape(TestMedia.GuestPath)} present, 8 KiB$");
         Line($"^config: vm {TestMedia.VmName} ready: Multiboot1");
     }

@@ -22,7 +22,6 @@ public sealed class TestMedia
         memory  = 64M
         vcpus   = 1
         cmdline = console=ttyS0
-        devices = serial, pit, rtc
         """;
 
     private static readonly Lazy<TestMedia> Shared = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);

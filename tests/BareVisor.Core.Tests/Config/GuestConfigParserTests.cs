@@ -12,7 +12,6 @@ initrd  = guests/initrd.img   # busybox
 cmdline = console=ttyS0 root=/dev/ram0 quiet
 memory  = 512M
 vcpus   = 2
-devices = serial, pit, rtc
 
 [vm tiny]
 kernel = tiny.bin
@@ -33,7 +32,6 @@ memory = 4M
             Assert.Equal("console=ttyS0 root=/dev/ram0 quiet", web.CommandLine);
             Assert.Equal(512UL << 20, web.MemoryBytes);
             Assert.Equal(2, web.Vcpus);
-            Assert.Equal(VirtualDevices.Serial | VirtualDevices.Pit | VirtualDevices.Rtc, web.Devices);
         }
 
         [Fact]
@@ -43,7 +41,6 @@ memory = 4M
             Assert.Null(tiny.Initrd);
             Assert.Equal("", tiny.CommandLine);
             Assert.Equal(1, tiny.Vcpus);
-            Assert.Equal(VirtualDevices.Serial, tiny.Devices);
             Assert.Equal(4UL << 20, tiny.MemoryBytes);
         }
 
@@ -90,22 +87,6 @@ memory = 4M
             Assert.Empty(result.Errors);
             Assert.Equal("a=b c==d", result.Vms[0].CommandLine);
             Assert.Equal("", result.Vms[1].CommandLine);
-        }
-
-        [Fact]
-        public void EmptyDevicesMeansNone()
-        {
-            VmConfig vm = Assert.Single(GuestConfigParser.Parse("[vm a]\nkernel=k\nmemory=1M\ndevices =\n").Vms);
-            Assert.Equal(VirtualDevices.None, vm.Devices);
-        }
-
-        [Fact]
-        public void EveryDeviceHasAName()
-        {
-            VmConfig vm = Assert.Single(GuestConfigParser.Parse("[vm a]\nkernel=k\nmemory=1M\ndevices = ioapic,rtc , pit,pic,serial\n").Vms);
-            Assert.Equal("serial, pic, pit, rtc, ioapic", VirtualDeviceNames.Describe(vm.Devices));
-            Assert.Equal(VirtualDeviceNames.KnownList, VirtualDeviceNames.Describe(vm.Devices));
-            Assert.Equal("none", VirtualDeviceNames.Describe(VirtualDevices.None));
         }
 
         [Fact]
