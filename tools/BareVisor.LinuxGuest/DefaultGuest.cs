@@ -57,8 +57,8 @@ public static class DefaultGuest
 
     /// <summary>
     /// The console on the virtual COM1 from the first message on; no KASLR (stable addresses in
-    /// reports); no ACPI or APICs until BareVisor gives the guest its tables and a local APIC; a
-    /// panic ends the guest at once instead of waiting.
+    /// reports); a panic ends the guest at once instead of waiting. ACPI, the APICs and the TSC
+    /// frequency come from BareVisor's platform, so nothing else is needed.
     /// </summary>
     public const string CommandLine = "console=ttyS0 earlyprintk=serial,ttyS0,115200 nokaslr panic=-1";
 

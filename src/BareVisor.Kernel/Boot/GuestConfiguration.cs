@@ -78,6 +78,9 @@ namespace BareVisor.Kernel.Boot
         private static GuestDefinition Prepare(VmConfig vm, BootModule[] modules)
         {
             Log.Info("config: " + vm.Describe());
+            if (vm.Vcpus > 1)
+                Log.Warning(Messages.WithDecimal("config: vm " + vm.Name + ": asks for ", (ulong)vm.Vcpus,
+                    " vCPUs; it runs with 1 (BareVisor gives each guest one vCPU so far)"));
             LogCommandLine(vm);
             bool ready = CheckModule(vm, "kernel", vm.Kernel, modules);
             if (vm.Initrd != null)
