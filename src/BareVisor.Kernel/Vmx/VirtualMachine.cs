@@ -78,7 +78,8 @@ namespace BareVisor.Kernel.Vmx
                 TscHz = Platform.Clock.TscHz,
                 TscAtZero = _platform.StartTsc,
             };
-            // EPT maps RAM only below MemoryBytes, so the APIC pages fault into the MMIO bus.
+            // EPT maps RAM only below MemoryBytes: the APIC pages reach the MMIO bus through EPT
+            // violations (the xAPIC page through APIC-access exits where the CPU has them).
             _platform.PcDevices = new PcPlatform(_ports, _mmio, pc);
             foreach (uint msr in MsrPolicy.PassThroughMsrs)
                 new MsrBitmap(Page(_msrBitmap)).PassThrough(msr);
