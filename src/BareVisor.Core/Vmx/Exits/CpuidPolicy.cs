@@ -1,8 +1,8 @@
 // What a guest learns from CPUID: the host's answers, minus what BareVisor does not virtualise
-// (VMX, SMX, monitor/mwait, performance monitoring), plus
-// the hypervisor bit and BareVisor's own leaves, with topology of one vCPU and XSAVE sizes that
-// match the XCR0 bits the guest may enable, and the TSC's frequency in leaves 0x15/0x16. Pure
-// logic; no allocation.
+// (VMX, SMX, monitor/mwait, EIST and thermal monitoring, performance monitoring), plus the
+// emulated local APIC's features, the hypervisor bit and BareVisor's own leaves, with topology of
+// one vCPU, XSAVE sizes that match the XCR0 bits the guest may enable, and the TSC's frequency in
+// leaves 0x15/0x16. Pure logic; no allocation.
 using BareVisor.Core.Cpu;
 
 namespace BareVisor.Core.Vmx.Exits
