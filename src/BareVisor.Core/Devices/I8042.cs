@@ -29,6 +29,9 @@ namespace BareVisor.Core.Devices
         // Output port.
         public const byte ResetLine = 0x01, A20Gate = 0x02;
 
+        /// <summary>Commands 0xF0-0xFF pulse the output-port lines whose bits are clear: this one the reset line alone.</summary>
+        public const byte PulseResetCommand = 0xFE;
+
         /// <summary>The reply of a device that never answers (with the time-out status bit).</summary>
         public const byte NoDeviceReply = 0xFE;
 
@@ -134,7 +137,7 @@ namespace BareVisor.Core.Devices
             if (command >= 0xF0)
             {
                 if ((command & ResetLine) == 0)
-                    PulseReset(); // 0xFE: pulse output port bit 0
+                    PulseReset(); // e.g. PulseResetCommand
                 return;
             }
             switch (command)

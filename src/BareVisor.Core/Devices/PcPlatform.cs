@@ -16,6 +16,8 @@ namespace BareVisor.Core.Devices
         // ISA IRQ 0 (the PIT) arrives on I/O APIC pin 2; the other ISA IRQs on the pin of their number.
         public const int TimerIoApicPin = 2;
 
+        public const byte IoApicId = 0;
+
         public readonly I8259Pic Pic;
         public readonly I8254Pit Pit;
         public readonly CmosRtc Rtc;
@@ -33,7 +35,7 @@ namespace BareVisor.Core.Devices
             // The PIC's output is polled (HasInterrupt) before each VM entry, so it drives no wire.
             Pic = new I8259Pic(InterruptLines.None);
             Apic = new LocalApic(settings.TscHz, settings.TscAtZero);
-            IoApic = new IoApic(Apic);
+            IoApic = new IoApic(Apic, IoApicId);
             Pit = new I8254Pit(IsaIrq(I8254Pit.Irq));
             Rtc = new CmosRtc(IsaIrq(CmosRtc.Irq), settings.UnixSeconds, settings.MemoryBelow4G, settings.MemoryAbove4G);
             Com1 = new Uart16550(IsaIrq(Uart16550.Com1Irq), settings.ConsoleOutput);
