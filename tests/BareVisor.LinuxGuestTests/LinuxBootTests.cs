@@ -43,6 +43,24 @@ public sealed class LinuxBootTests(LinuxBootFixture fixture, ITestOutputHelper o
                     $"usable RAM is {total} bytes ({total / (double)MiB:F2} MiB), expected between {DefaultGuest.MemoryMiB - 1} and {DefaultGuest.MemoryMiB} MiB ({ranges})");
     }
 
+    /// <summary>
+    /// The kernel runs on BareVisor's PC: its ACPI tables at 0xE0000, interrupts through the I/O
+    /// APIC, and the TSC frequency BareVisor measured (CPUID 0x15/0x16), not the CPU's nominal one.
+    /// </summary>
+    [Fact]
+    public void TheKernelUsesBareVisorsAcpiTablesApicsAndTscFrequency()
+    {
+        Boot.ExpectLine(@"^ACPI: RSDP 0x00000000000E0000 \w+ \(v02 BAREVI\)$", "the kernel did not find BareVisor's RSDP");
+        Boot.ExpectLine(@"^IOAPIC\[0\]: apic_id 0, version 32, address 0xfec00000, GSI 0-23$", "the kernel found no I/O APIC");
+        Boot.ExpectLine(@"^ACPI: Using IOAPIC for interrupt routing$", "the kernel does not route interrupts through the I/O APIC");
+        Boot.ExpectLine(@"^TSC deadline timer available$", "the kernel did not take the TSC-deadline timer");
+        string host = Boot.ExpectLine(@"^clock: TSC at \d+ MHz", "BareVisor did not report its TSC frequency");
+        string guest = Boot.ExpectLine(@"^tsc: Detected \d+\.\d+ MHz processor$", "the kernel did not report its TSC frequency");
+        string hostMhz = Regex.Match(host, @"TSC at (\d+) MHz").Groups[1].Value;
+        string guestMhz = Regex.Match(guest, @"Detected (\d+)\.").Groups[1].Value;
+        Boot.Expect(hostMhz == guestMhz, $"BareVisor measured {hostMhz} MHz but the guest believes {guestMhz} MHz");
+    }
+
     [Fact]
     public void TheInitramfsPrintsItsBanner() =>
         Boot.ExpectLine($"^{Initramfs.Banner}$", "the initramfs's rcS did not finish");

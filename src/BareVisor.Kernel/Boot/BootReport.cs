@@ -102,6 +102,16 @@ namespace BareVisor.Kernel.Boot
             return report;
         }
 
+        // The TSC rate guests are told through CPUID leaves 0x15/0x16.
+        internal static void Clock()
+        {
+            TextBuffer line = new TextBuffer(stackalloc char[80]);
+            line.Append("clock: TSC at ");
+            line.AppendDecimal(Platform.Clock.TscHz / 1000000);
+            line.Append(" MHz (calibrated against the PIT)");
+            Log.Info(line.Text);
+        }
+
         internal static void Complete(ulong entryTsc)
         {
             TextBuffer line = new TextBuffer(stackalloc char[120]);

@@ -43,6 +43,7 @@ namespace BareVisor.Kernel.Boot
 
             BootReport.Memory(boot);
             BootReport.Acpi(boot);
+            BootReport.Clock();
             GuestDefinition[] configured = GuestConfiguration.Load(boot);
             VirtualizationReport vmx = BootReport.Virtualization();
             FaultInjection.Run(options);
