@@ -8,6 +8,7 @@
 // never read: AdvanceTo moves the timers to the guest's current time. Built at guest set-up;
 // runs in VMX root; no allocation after that.
 using System;
+using BareVisor.Core.Text;
 
 namespace BareVisor.Core.Devices
 {
@@ -95,6 +96,36 @@ namespace BareVisor.Core.Devices
             ulong next = Math.Min(Math.Min(Pit.NextEventNanoseconds, Rtc.NextEventNanoseconds),
                                   Math.Min(Apic.NextEventNanoseconds, AcpiPm.NextEventNanoseconds));
             _nextEventAt = next == ulong.MaxValue || next > ulong.MaxValue - _now ? ulong.MaxValue : _now + next;
+        }
+
+        /// <summary>
+        /// What the devices dropped because this PC cannot do it (IPIs to other CPUs, I/O APIC
+        /// messages it cannot deliver, sleep states other than S5), for the guest's exit report;
+        /// null when nothing was. Allocates: called once, when the guest has stopped.
+        /// </summary>
+        public string DescribeDropped()
+        {
+            TextBuffer text = new TextBuffer(stackalloc char[320]);
+            Item(ref text, Apic.IgnoredIpiCount, " IPIs other than fixed ones to itself (last ICR ", Apic.LastIgnoredIpi);
+            Item(ref text, IoApic.UnsupportedDeliveries, " I/O APIC messages in NMI, SMI, INIT or ExtINT mode", null);
+            Item(ref text, IoApic.UnroutedDeliveries, " I/O APIC messages for another APIC", null);
+            Item(ref text, (ulong)AcpiPm.IgnoredSleepRequests, " sleep requests other than S5 (last SLP_TYP ", AcpiPm.LastIgnoredSleepType);
+            return text.Length == 0 ? null : "dropped: " + text.ToString();
+        }
+
+        private static void Item(ref TextBuffer text, ulong count, string what, ulong? last)
+        {
+            if (count == 0)
+                return;
+            if (text.Length != 0)
+                text.Append(", ");
+            text.AppendDecimal(count);
+            text.Append(what);
+            if (last.HasValue)
+            {
+                text.AppendHexPrefixed(last.Value);
+                text.Append(')');
+            }
         }
 
         public bool HasInterrupt => Apic.HasInterrupt || (Apic.AcceptsExtInt && Pic.HasInterrupt);

@@ -54,8 +54,11 @@ namespace BareVisor.Kernel.Vmx
                 VirtualMachine vm = VirtualMachine.Create(spec, plan);
                 string reason = vm.Run(out ExitCounters counters);
                 bool reboot = vm.RebootRequested && boot < VmcallExit.MaxReboots;
+                string dropped = vm.DroppedByDevices;
                 vm.Destroy();
                 Log.Info("vm " + spec.Name + ": stopped: " + reason);
+                if (dropped != null)
+                    Log.Warning("vm " + spec.Name + ": " + dropped);
                 Log.Info("vm " + spec.Name + ": exits: " + counters.Describe());
                 if (!reboot)
                     return;

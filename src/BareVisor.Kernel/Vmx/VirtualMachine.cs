@@ -214,6 +214,9 @@ namespace BareVisor.Kernel.Vmx
 
         internal bool RebootRequested { get; private set; }
 
+        // For the exit report: what the guest's devices could not do (null when nothing).
+        internal string DroppedByDevices => _platform.PcDevices.DescribeDropped();
+
         private const ulong SliceNanoseconds = 10000000;
 
         // The next device timer event, at most 10 ms away, in preemption-timer units (TSC

@@ -102,5 +102,19 @@ namespace BareVisor.Core.Tests.Devices
         [InlineData(0x3F8, false)]
         [InlineData(0x510, false)]
         public void TimerPortsAreTheOnesThatReadTheTime(ushort port, bool timer) => Assert.Equal(timer, PcPlatform.IsTimerPort(port));
+
+        [Fact]
+        public void NothingDroppedMeansNothingToReport() => Assert.Null(_pc.DescribeDropped());
+
+        [Fact]
+        public void WhatTheDevicesDroppedIsReported()
+        {
+            Mmio(0xFEE000F0, 0x1FF);
+            Mmio(0xFEE00310, 1u << 24);                                     // ICR high: destination APIC 1
+            Mmio(0xFEE00300, 0x4500);                                       // ICR low: INIT to it
+            Out(0x604, (3u << 10) | (1u << 13), size: 2);                   // SLP_TYP 3 (S3), SLP_EN
+            Assert.Equal("dropped: 1 IPIs other than fixed ones to itself (last ICR 0x100000000004500), 1 sleep requests other than S5 (last SLP_TYP 0x3)",
+                         _pc.DescribeDropped());
+        }
     }
 }
