@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace BareVisor.VmxTests;
 
 [Collection(BochsVmxCollection.Name)]
-public sealed class GuestRunTests : IClassFixture<GuestRunFixture>
+public sealed class GuestRunTests
 {
     private readonly GuestRunFixture fixture;
     private readonly ITestOutputHelper output;

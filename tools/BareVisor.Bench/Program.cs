@@ -120,8 +120,8 @@ static void PrintTable(IReadOnlyDictionary<string, long> ticks, int iterations)
         string net = ticks.ContainsKey(bench.Name) && bench.Name != "loop" ? (t - loop).ToString() : "";
         table.AppendLine($"{bench.Name,-12} {value,10} {net,10}  {bench.What}");
     }
-    if (ticks.TryGetValue("cpuid", out long cpuid))
-        table.AppendLine($"goal: cpuid at most {CpuidGoal} ticks per round trip including the loop ({(cpuid <= CpuidGoal ? "met" : "not met")}; a minimal assembly handler does about 86)");
+    if (ticks.TryGetValue("cpuid-fast", out long cpuid))
+        table.AppendLine($"goal: cpuid-fast at most {CpuidGoal} ticks per round trip including the loop ({(cpuid <= CpuidGoal ? "met" : "not met")}; a minimal assembly handler does about 86)");
     Console.Write(table);
 }
 

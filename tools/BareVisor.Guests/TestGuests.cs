@@ -32,9 +32,10 @@ public static class TestGuests
 
     /// <summary>
     /// The kernel command line of the suite's run: `fault=vm-entry` makes BareVisor give the first
-    /// guest (entry-failure) an invalid guest state, so its VM-entry failure report is tested.
+    /// guest (entry-failure) an invalid guest state, so its VM-entry failure report is tested;
+    /// `loglevel=debug` adds the CPU's own CPUID answers, which cpuid-leaves' answers are checked against.
     /// </summary>
-    public const string KernelCommandLine = "fault=vm-entry";
+    public const string KernelCommandLine = "fault=vm-entry loglevel=debug";
 
     /// <summary>How BareVisor reports entry-failure's VM entry.</summary>
     public const string EntryFailureStop = "VM entry failed: VmEntryFailureInvalidGuestState";
@@ -47,6 +48,7 @@ public static class TestGuests
     [
         EntryFailure(),
         RealModeCpuid(),
+        CpuidGuests.AllLeaves(),
         RealModeIo(),
         ProtectedMode(),
         LongMode(),
@@ -54,6 +56,7 @@ public static class TestGuests
         Mmio(),
         RealModeMsr(),
         SleepUntilTimer(),
+        CpuidGuests.FastPathWithTimer(),
         VmxInstructions(),
         EptRead(),
         EptWrite(),
@@ -62,6 +65,7 @@ public static class TestGuests
         HaltWithInterruptsDisabled(),
         SpinForever(),
         HammerPortForever(),
+        CpuidGuests.FastPathSpin(),
         Reboot(),
         StillWorks(),
         PlatformGuest.Kernel(),
@@ -69,13 +73,13 @@ public static class TestGuests
 
     /// <summary>The names of the hostile guests, after which <see cref="StillWorks"/> runs.</summary>
     public static readonly IReadOnlyList<string> HostileGuests =
-        ["entry-failure", "real-msr", "prot-vmx", "ept-read", "ept-write", "ept-execute", "triple-fault", "hlt-cli", "spin", "hammer", "reboot"];
+        ["entry-failure", "real-msr", "prot-vmx", "ept-read", "ept-write", "ept-execute", "triple-fault", "hlt-cli", "spin", "hammer", "cpuid-spin", "reboot"];
 
     /// <summary>Timer interrupts the sleeper waits for with HLT.</summary>
     public const int SleeperTicks = 10;
 
-    // Programs the guest's 8259 (master at vector 0x20, IRQ 0 only) and 8254 (1 kHz), then sleeps
-    // with STI; HLT until its timer handler has counted SleeperTicks interrupts. BareVisor puts the
+    // Programs the guest's PIC and PIT (GuestTimer), then sleeps with STI; HLT until its timer
+    // handler has counted SleeperTicks interrupts. BareVisor puts the
     // vCPU in the HLT state and wakes it with the VMX-preemption timer for each PIT tick.
     public static GuestImage SleepUntilTimer()
     {
@@ -83,28 +87,8 @@ public static class TestGuests
         ulong counter = p.Layout.Scratch;
         p.Emit(a =>
         {
-            Label over = a.CreateLabel(), wait = a.CreateLabel();
-            a.jmp(over);
-            p.Mark("timer-handler");
-            a.inc(__word_ptr[counter]);
-            a.push(ax);
-            a.mov(al, 0x20);
-            a.@out(0x20, al);
-            a.pop(ax);
-            a.iret();
-            a.Label(ref over);
-            a.cli();
-            // IVT entry 0x20: offset in the low word, segment 0 in the high word.
-            a.mov(__dword_ptr[0x20 * 4], (uint)p.AddressOf("timer-handler"));
-            foreach ((byte port, byte value) in new (byte, byte)[]
-            {
-                (0x20, 0x11), (0xA0, 0x11), (0x21, 0x20), (0xA1, 0x28), (0x21, 0x04), (0xA1, 0x02),
-                (0x21, 0x01), (0xA1, 0x01), (0x21, 0xFE), (0xA1, 0xFF), (0x43, 0x34), (0x40, 0xA9), (0x40, 0x04),
-            })
-            {
-                a.mov(al, value);
-                a.@out(port, al);
-            }
+            Label wait = a.CreateLabel();
+            GuestTimer.EmitPitAt1kHz(p, a, counter);
             a.sti();
             a.Label(ref wait);
             a.hlt();

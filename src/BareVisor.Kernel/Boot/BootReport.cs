@@ -102,6 +102,46 @@ namespace BareVisor.Kernel.Boot
             return report;
         }
 
+        // At loglevel=debug, the CPU's own answer for every leaf and subleaf of CpuidLeafRange, one
+        // line each ("cpuid: host LEAF SUBLEAF EAX EBX ECX EDX", hex): what a test applies
+        // CpuidPolicy to, to check the answers guests get.
+        internal static void HostCpuid()
+        {
+            if (!Log.Shows(LogLevel.Debug))
+                return;
+            X86Cpu cpu = default;
+            uint basic = CpuidLeafRange.BasicMax(cpu.Cpuid(0, 0).Eax);
+            for (uint leaf = 0; leaf <= basic; leaf++)
+                HostCpuidLeaf(ref cpu, leaf);
+            uint extended = CpuidLeafRange.ExtendedCount(cpu.Cpuid(CpuidLeafRange.FirstExtended, 0).Eax);
+            for (uint i = 0; i < extended; i++)
+                HostCpuidLeaf(ref cpu, CpuidLeafRange.FirstExtended + i);
+        }
+
+        private static void HostCpuidLeaf(ref X86Cpu cpu, uint leaf)
+        {
+            TextBuffer line = new TextBuffer(stackalloc char[80]);
+            for (uint subleaf = 0; subleaf < CpuidLeafRange.SubleafCount(leaf); subleaf++)
+            {
+                CpuidResult r = cpu.Cpuid(leaf, subleaf);
+                line.Clear();
+                line.Append("cpuid: host");
+                AppendWord(ref line, leaf);
+                AppendWord(ref line, subleaf);
+                AppendWord(ref line, r.Eax);
+                AppendWord(ref line, r.Ebx);
+                AppendWord(ref line, r.Ecx);
+                AppendWord(ref line, r.Edx);
+                Log.Debug(line.Text);
+            }
+        }
+
+        private static void AppendWord(ref TextBuffer line, uint value)
+        {
+            line.Append(' ');
+            line.AppendHexPrefixed(value, 8);
+        }
+
         // The TSC rate guests are told through CPUID leaves 0x15/0x16.
         internal static void Clock()
         {

@@ -44,6 +44,7 @@ namespace BareVisor.Kernel.Boot
             BootReport.Memory(boot);
             BootReport.Acpi(boot);
             BootReport.Clock();
+            BootReport.HostCpuid();
             GuestDefinition[] configured = GuestConfiguration.Load(boot);
             VirtualizationReport vmx = BootReport.Virtualization();
             FaultInjection.Run(options);

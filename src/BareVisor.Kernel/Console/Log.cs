@@ -18,6 +18,10 @@ namespace BareVisor.Kernel.Console
     {
         internal static LogLevel Threshold = LogLevel.Info;
 
+        internal static bool Shows(LogLevel level) => level >= Threshold;
+
+        internal static void Debug(ReadOnlySpan<char> message) => Write(LogLevel.Debug, message);
+
         internal static void Info(ReadOnlySpan<char> message) => Write(LogLevel.Info, message);
 
         internal static void Warning(ReadOnlySpan<char> message) => Write(LogLevel.Warning, message);
@@ -26,7 +30,7 @@ namespace BareVisor.Kernel.Console
 
         internal static void Write(LogLevel level, ReadOnlySpan<char> message)
         {
-            if (level < Threshold)
+            if (!Shows(level))
                 return;
             TextBuffer prefix = new TextBuffer(stackalloc char[32]);
             AppendTimestamp(ref prefix, Clock.MicrosecondsSinceEntry());

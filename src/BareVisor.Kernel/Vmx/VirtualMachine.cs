@@ -115,7 +115,7 @@ namespace BareVisor.Kernel.Vmx
             HardwareVmcs vmcs = default;
             // The preemption timer wakes halted vCPUs for device timers and enforces time limits.
             _timer = plan.HasPreemptionTimer;
-            vmcs.Write(VmcsField32.PinBasedVmExecutionControls, plan.PinBased | (_timer ? (uint)PinBasedControls.ActivateVmxPreemptionTimer : 0));
+            vmcs.Write(VmcsField32.PinBasedVmExecutionControls, plan.PinBased);
             vmcs.Write(VmcsField32.PrimaryProcessorBasedVmExecutionControls, plan.Primary);
             vmcs.Write(VmcsField32.SecondaryProcessorBasedVmExecutionControls, plan.Secondary);
             vmcs.Write(VmcsField32.PrimaryVmExitControls, plan.Exit);
@@ -217,15 +217,11 @@ namespace BareVisor.Kernel.Vmx
         // For the exit report: what the guest's devices could not do (null when nothing).
         internal string DroppedByDevices => _platform.PcDevices.DescribeDropped();
 
-        private const ulong SliceNanoseconds = 10000000;
-
-        // The next device timer event, at most 10 ms away, in preemption-timer units (TSC
-        // ticks >> IA32_VMX_MISC[4:0]).
+        // The next device timer event, at most a slice away.
         private static void ArmPreemptionTimer(ref HardwareVmcs vmcs, ulong next, ulong now)
         {
-            ulong nanoseconds = next <= now ? 0 : System.Math.Min(next - now, SliceNanoseconds);
-            ulong ticks = (nanoseconds * (Platform.Clock.TscHz / 1000) / 1000000) >> (int)(VmxRoot.Capabilities.Misc & 0x1F);
-            vmcs.Write(VmcsField32.VmxPreemptionTimerValue, ticks == 0 ? 1u : ticks > uint.MaxValue ? uint.MaxValue : (uint)ticks);
+            uint value = TimerExit.PreemptionTimerValue(next <= now ? 0 : next - now, Platform.Clock.TscHz, (int)(VmxRoot.Capabilities.Misc & 0x1F));
+            vmcs.Write(VmcsField32.VmxPreemptionTimerValue, value);
         }
 
         // What is typed on BareVisor's serial line goes to the guest's COM1, as far as its receive

@@ -71,8 +71,9 @@ public sealed class GuestRunFixture : IAsyncLifetime
     }
 }
 
+/// <summary>Every test class of the VMX run shares its one Bochs boot.</summary>
 [CollectionDefinition(Name)]
-public sealed class BochsVmxCollection
+public sealed class BochsVmxCollection : ICollectionFixture<GuestRunFixture>
 {
     public const string Name = "Bochs VMX run";
 }

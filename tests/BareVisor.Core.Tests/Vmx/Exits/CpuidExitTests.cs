@@ -247,34 +247,99 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             Assert.Equal(guestMaximum, Run(h, 0).Eax);
         }
 
+        // Values worked out by hand from the host's answers and the policy's rules, not by asking
+        // the policy again: leaf 2 passes through, 6 and 0xA are hidden, 0x15 is the ratio of the
+        // TSC (2 GHz) to the crystal, 0x80000001 passes through.
         [Fact]
-        public void CachedAnswersMatchThePolicy()
+        public void CachedAnswersAreThePolicysRules()
         {
             using VcpuHarness h = Skylake();
             h.Platform.SetCpuid(2, 0x00FEFF01, 0xF0, 0, 0);
+            h.Platform.SetCpuid(6, 0x77, 0x2, 0x9, 0);
+            h.Platform.SetCpuid(0x80000000, 0x80000008, 0, 0, 0);
             CpuidCache cache = CpuidCache.Build(ref h.Vcpu.Platform);
-            foreach (uint leaf in new uint[] { 0, 2, 6, 0xA, 0x15, 0x16, 0x80000001, 0x40000000, 0x40000001 })
-            {
-                Assert.True(cache.TryGet(leaf, out CpuidResult cached), "leaf 0x" + leaf.ToString("x") + " should be cached");
-                Assert.Equal(CpuidPolicy.Apply(ref h.Vcpu.Platform, leaf, 0, 1), cached);
-            }
+            AssertCached(cache, 0, new CpuidResult(0x16, 0x756E6547, 0x6C65746E, 0x49656E69));
+            AssertCached(cache, 2, new CpuidResult(0x00FEFF01, 0xF0, 0, 0));
+            AssertCached(cache, 6, default);
+            AssertCached(cache, 0xA, default);
+            AssertCached(cache, 0x15, new CpuidResult(CpuidPolicy.CrystalHz / 1000, 2000000, CpuidPolicy.CrystalHz, 0));
+            AssertCached(cache, 0x80000001, new CpuidResult(0, 0, 0x121, 0x2C100800));
+            AssertCached(cache, 0x40000000, new CpuidResult(0x40000001, CpuidPolicy.SignatureEbx, CpuidPolicy.SignatureEcx, CpuidPolicy.SignatureEdx));
         }
 
+        private static void AssertCached(CpuidCache cache, uint leaf, CpuidResult expected)
+        {
+            Assert.True(cache.TryGet(leaf, out CpuidResult cached), "leaf 0x" + leaf.ToString("x") + " should be cached");
+            Assert.Equal(expected, cached);
+        }
+
+        // Leaf 1 follows CR4; the others take ECX (SDM Vol. 2A Table 3-8, AMD APM Vol. 3 App. E),
+        // 0x40000002 is not BareVisor's.
         [Theory]
         [InlineData(1u)]
         [InlineData(4u)]
         [InlineData(7u)]
         [InlineData(0xBu)]
         [InlineData(0xDu)]
+        [InlineData(0xFu)]
+        [InlineData(0x10u)]
+        [InlineData(0x12u)]
+        [InlineData(0x14u)]
+        [InlineData(0x17u)]
+        [InlineData(0x18u)]
+        [InlineData(0x1Bu)]
+        [InlineData(0x1Du)]
+        [InlineData(0x1Eu)]
         [InlineData(0x1Fu)]
         [InlineData(0x20u)]
+        [InlineData(0x8000001Du)]
+        [InlineData(0x80000020u)]
         [InlineData(0x40000002u)]
         public void LeavesThatDependOnSubleafOrGuestStateAreNotCached(uint leaf)
         {
             using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(0, 0x24, 0x756E6547, 0x6C65746E, 0x49656E69);
+            h.Platform.SetCpuid(0x80000000, 0x80000026, 0, 0, 0);
             CpuidCache cache = CpuidCache.Build(ref h.Vcpu.Platform);
             Assert.False(cache.TryGet(leaf, out _));
             Assert.Equal(0u, cache.BasicFastMask & (leaf < 32 ? 1u << (int)leaf : 0));
+        }
+
+        // A CPU answers a leaf above its highest with its highest basic leaf, which may take ECX:
+        // only the policy, asked live with the guest's ECX, gets that right.
+        [Theory]
+        [InlineData(0x19u)]
+        [InlineData(0x1Au)]
+        [InlineData(0x1Cu)]
+        [InlineData(0x80000009u)]
+        public void LeavesAboveTheHighestReportedAreNotCached(uint leaf)
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(0x80000000, 0x80000008, 0, 0, 0);
+            CpuidCache cache = CpuidCache.Build(ref h.Vcpu.Platform);
+            Assert.False(cache.TryGet(leaf, out _));
+            Assert.Equal(0u, cache.BasicFastMask & (leaf < 32 ? 1u << (int)leaf : 0));
+        }
+
+        [Fact]
+        public void TheFastPathAnswersEveryOtherBasicLeafUpToTheHighest()
+        {
+            using VcpuHarness h = Skylake();
+            CpuidCache cache = CpuidCache.Build(ref h.Vcpu.Platform);
+            // Leaves 0, 2, 3, 5, 6, 8, 9, 0xA, 0xC, 0xE, 0x11, 0x13, 0x15, 0x16 of 0..0x16.
+            Assert.Equal(0x006A576Du, cache.BasicFastMask);
+        }
+
+        // The slow path answers ECX-indexed leaves per subleaf: leaf 0x1B (PCONFIG) included.
+        [Fact]
+        public void Leaf1BIsAnsweredForTheSubleafAsked()
+        {
+            using VcpuHarness h = Skylake();
+            h.Platform.SetCpuid(0, 0x1B, 0x756E6547, 0x6C65746E, 0x49656E69);
+            h.Platform.SetCpuid(0x1B, 0, 1, 0x11, 0, 0);
+            h.Platform.SetCpuid(0x1B, 1, 0, 0x22, 0, 0);
+            Assert.Equal(0x11u, Run(h, 0x1B, 0).Ebx);
+            Assert.Equal(0x22u, Run(h, 0x1B, 1).Ebx);
         }
     }
 }
