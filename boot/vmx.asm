@@ -93,7 +93,9 @@ G_IDT_VECTORING equ 160
 G_CPUID_TABLE equ 168
 G_CPUID_FAST_MASK equ 176
 G_EXIT_COUNTS equ 184
-G_FX  equ 192                           ; 512-byte FXSAVE area, 16-byte aligned
+G_RUN_LOOP_TSC equ 192
+G_PREEMPTION_TIMER_SHIFT equ 200
+G_FX  equ 208                           ; 512-byte FXSAVE area, 16-byte aligned
 
 HOST_RSP equ 0x6C14
 HOST_RIP equ 0x6C16
@@ -102,6 +104,7 @@ EXIT_REASON equ 0x4402
 EXIT_QUALIFICATION equ 0x6400
 EXIT_INSTRUCTION_LENGTH equ 0x440C
 IDT_VECTORING_INFORMATION equ 0x4408
+VMX_PREEMPTION_TIMER_VALUE equ 0x482E
 EXIT_REASON_CPUID equ 10
 
 ; int vmx_run(GuestRegisters* guest (rdi), int launched (esi))
@@ -165,7 +168,10 @@ FUNCTION vmx_run
 ; VM exit: the CPU loaded HOST_RSP (pointing at the saved guest-register pointer) and HOST_RIP.
 ; Fast path first: CPUID for a basic leaf the guest's CpuidCache answers (GuestRegisters says
 ; which) is answered here, counted, and the guest resumed, without the C# exit handlers. CPUID
-; is the most frequent exit; its answers still come from Core's CpuidPolicy.
+; is the most frequent exit; its answers still come from Core's CpuidPolicy. The VMX-preemption
+; timer counts only in guest mode, so the fast path keeps it to the run loop's schedule: an exit
+; at or past RunLoopTsc goes to the run loop, any other resumes with the timer re-armed for the
+; ticks left (TimerExit).
 vmx_exit:
     push    rdi
     mov     rdi, [rsp + 8]
@@ -181,6 +187,16 @@ vmx_exit:
     ja      .slow
     bt      dword [rdi + G_CPUID_FAST_MASK], eax
     jnc     .slow
+    rdtsc
+    shl     rdx, 32
+    or      rax, rdx
+    mov     rdx, [rdi + G_RUN_LOOP_TSC]
+    sub     rdx, rax                    ; ticks left until the run loop's next look
+    jbe     .slow
+    mov     ecx, [rdi + G_PREEMPTION_TIMER_SHIFT]
+    shr     rdx, cl
+    mov     rax, VMX_PREEMPTION_TIMER_VALUE
+    vmwrite rax, rdx
     mov     rcx, [rdi + G_EXIT_COUNTS]
     inc     qword [rcx + EXIT_REASON_CPUID * 8]
     mov     rax, GUEST_RIP

@@ -33,16 +33,9 @@ namespace BareVisor.Core.Vmx
             plan.Secondary = Fit(caps.ProcBased2, WantedSecondary, RequiredSecondary, VmxControlKind.SecondaryProcessorBased, ref missing);
             plan.Exit = Fit(caps.Exit, 0, RequiredExit, VmxControlKind.Exit, ref missing);
             plan.Entry = Fit(caps.Entry, 0, RequiredEntry, VmxControlKind.Entry, ref missing);
-            // The timer only with "save VMX-preemption timer value": without it every entry restarts
-            // the countdown from the VMCS value, so a guest whose exits resume without the run loop
-            // (the exit stub's CPUID fast path) would never be preempted.
-            plan.HasPreemptionTimer = Allows(caps.PinBased, (uint)PinBasedControls.ActivateVmxPreemptionTimer)
-                && Allows(caps.Exit, (uint)ExitControls.SaveVmxPreemptionTimerValue);
+            plan.HasPreemptionTimer = Allows(caps.PinBased, (uint)PinBasedControls.ActivateVmxPreemptionTimer);
             if (plan.HasPreemptionTimer)
-            {
                 plan.PinBased |= (uint)PinBasedControls.ActivateVmxPreemptionTimer;
-                plan.Exit |= (uint)ExitControls.SaveVmxPreemptionTimerValue;
-            }
             plan.Error = missing.Length == 0 ? null : "this CPU's VT-x lacks required controls: " + missing.ToString();
             return plan;
         }
@@ -52,8 +45,8 @@ namespace BareVisor.Core.Vmx
         // With it, the xAPIC page exits as APIC accesses (ApicAccessExit), whose EOI writes need no decoding.
         public bool HasApicAccessPage => (Secondary & (uint)SecondaryProcessorBasedControls.VirtualizeApicAccesses) != 0;
 
-        // Optional (time limits, device timers, waking from HLT): whether the CPU allows the timer
-        // and saving its value; when it does, PinBased and Exit have both on.
+        // Optional (time limits, device timers, waking from HLT, the CPUID fast path): whether the
+        // CPU has the VMX-preemption timer; when it does, PinBased has it on.
         public bool HasPreemptionTimer;
 
         private static bool Allows(ulong capability, uint bits) => ((capability >> 32) & bits) == bits;

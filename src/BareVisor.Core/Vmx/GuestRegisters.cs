@@ -29,10 +29,16 @@ namespace BareVisor.Core.Vmx
         public ulong CpuidFastMask;
         public ulong ExitCounts;
 
+        // Keeps the fast path preemptible (TimerExit): it hands exits at or past RunLoopTsc to the
+        // run loop, and re-arms the VMX-preemption timer with the ticks left, shifted right by
+        // PreemptionTimerShift (IA32_VMX_MISC[4:0]).
+        public ulong RunLoopTsc;
+        public ulong PreemptionTimerShift;
+
         // FXSAVE image of the guest's x87/SSE state; 16-byte aligned when the struct is.
         public fixed byte FxSaveArea[512];
 
-        public const int FxSaveOffset = 192;
+        public const int FxSaveOffset = 208;
 
         // General registers by the 4-bit number instruction encodings and exit qualifications
         // use (0 = RAX ... 15 = R15); RSP (4) lives in the VMCS and is not handled here.

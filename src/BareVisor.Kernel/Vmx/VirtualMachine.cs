@@ -162,7 +162,10 @@ namespace BareVisor.Kernel.Vmx
             vcpu.Reported = _platform.Reported;
             vcpu.Cpuid = CpuidCache.Build(ref vcpu.Platform);
             _registers->CpuidTable = vcpu.Cpuid.BasicTableAddress;
-            _registers->CpuidFastMask = vcpu.Cpuid.BasicFastMask;
+            // Without the preemption timer nothing would bound how long the fast path keeps the
+            // guest from the run loop: every CPUID exit then goes through it.
+            _registers->CpuidFastMask = _timer ? vcpu.Cpuid.BasicFastMask : 0;
+            _registers->PreemptionTimerShift = VmxRoot.Capabilities.Misc & 0x1F;
             _registers->ExitCounts = vcpu.Counters.Address;
             vcpu.GuestXcr0 = 1;
             vcpu.TimeLimitSeconds = _guest.TimeLimitSeconds;
@@ -177,7 +180,7 @@ namespace BareVisor.Kernel.Vmx
                 ulong now = _platform.NowNanoseconds;
                 InterruptDelivery.BeforeEntry(ref vcpu, now);
                 if (_timer)
-                    ArmPreemptionTimer(ref vcpu.Vmcs, _platform.PcDevices.NextEventAt, now);
+                    ArmPreemptionTimer(ref vcpu, _platform.PcDevices.NextEventAt, now);
                 // The guest's first instruction, for the Bochs boot benchmark (a no-op elsewhere).
                 if (launched == 0)
                     Native.BochsMark();
@@ -193,7 +196,7 @@ namespace BareVisor.Kernel.Vmx
                 if ((_registers->IdtVectoringInformation & InterruptionInformation.ValidBit) != 0)
                     EventExit.ReinjectCutOffEvent(ref vcpu);
                 ExitAction action = ExitDispatcher.Dispatch(ref vcpu, (ushort)reason);
-                if (vcpu.Halted || (ushort)reason == (ushort)ExitReason.VmxPreemptionTimerExpired)
+                if (vcpu.Halted || (ushort)reason == (ushort)ExitReason.VmxPreemptionTimerExpired || Native.ReadTsc() >= _registers->RunLoopTsc)
                     ForwardConsoleInput();
                 // A guest that exits all the time uses little guest time but much host time.
                 if (action == ExitAction.Resume && vcpu.DeadlineTsc != 0 && Native.ReadTsc() >= vcpu.DeadlineTsc)
@@ -217,16 +220,20 @@ namespace BareVisor.Kernel.Vmx
         // For the exit report: what the guest's devices could not do (null when nothing).
         internal string DroppedByDevices => _platform.PcDevices.DescribeDropped();
 
-        // The next device timer event, at most a slice away.
-        private static void ArmPreemptionTimer(ref HardwareVmcs vmcs, ulong next, ulong now)
+        // Until the next device timer event, the end of the slice or the time limit: the timer for
+        // the entry, and the TSC value from which the exit stub's fast path leaves exits to the run loop.
+        private void ArmPreemptionTimer(ref Vcpu<HardwareVmcs, KernelGuestPlatform> vcpu, ulong next, ulong now)
         {
-            uint value = TimerExit.PreemptionTimerValue(next <= now ? 0 : next - now, Platform.Clock.TscHz, (int)(VmxRoot.Capabilities.Misc & 0x1F));
-            vmcs.Write(VmcsField32.VmxPreemptionTimerValue, value);
+            ulong tsc = Native.ReadTsc();
+            ulong ticks = TimerExit.TicksUntilNextLook(next <= now ? 0 : next - now, Platform.Clock.TscHz, tsc, vcpu.DeadlineTsc);
+            _registers->RunLoopTsc = tsc + ticks;
+            vcpu.Vmcs.Write(VmcsField32.VmxPreemptionTimerValue, TimerExit.PreemptionTimerValue(ticks, (int)_registers->PreemptionTimerShift));
         }
 
         // What is typed on BareVisor's serial line goes to the guest's COM1, as far as its receive
         // FIFO has room (the UART's own 16 bytes; the host UART holds the rest). Polled when the
-        // guest waits in HLT or at each timer slice, so an idle guest still hears its console.
+        // guest waits in HLT or at each of the run loop's looks, so an idle guest, and one that
+        // keeps exiting through the fast path, still hears its console.
         private void ForwardConsoleInput()
         {
             Uart16550 com1 = _platform.PcDevices.Com1;

@@ -1,10 +1,11 @@
 // The VMX-preemption timer: BareVisor's periodic look at a running guest, whatever the guest does
 // (a guest spinning with interrupts off, or on CPUID leaves the exit stub answers, included), and
 // the alarm that wakes a halted vCPU for its next device timer event (the run loop arms it before
-// every entry and InterruptDelivery then delivers the interrupt). Its value is saved at every exit
-// ("save VMX-preemption timer value", ControlPlan), so entries that do not go through the run loop
-// resume the countdown instead of restarting it. A guest past its time limit is stopped; any other
-// is resumed. VMX root, interrupts off; no allocation until the guest is stopped.
+// every entry and InterruptDelivery then delivers the interrupt). The timer only counts in guest
+// mode, so the run loop also gives the exit stub the TSC value of its next look: the stub's fast
+// path hands any exit at or past it to the run loop, and re-arms the timer for what is left before
+// it resumes the guest (boot/vmx.asm). A guest past its time limit is stopped; any other is
+// resumed. VMX root, interrupts off; no allocation until the guest is stopped.
 using BareVisor.Core.Text;
 
 namespace BareVisor.Core.Vmx.Exits
@@ -14,12 +15,24 @@ namespace BareVisor.Core.Vmx.Exits
         // The longest a guest runs before BareVisor looks at it again.
         public const ulong SliceNanoseconds = 10000000;
 
-        // The timer's value for an alarm `nanoseconds` away (at most one slice): TSC ticks shifted
-        // right by IA32_VMX_MISC[4:0] (SDM Vol. 3C, 26.5.1). At least 1, since 0 exits at once.
-        public static uint PreemptionTimerValue(ulong nanoseconds, ulong tscHz, int rateShift)
+        // TSC ticks until the run loop must look at the guest again: its next device timer event
+        // (`nanoseconds` away), the end of the slice or its time limit (deadlineTsc, 0 for none),
+        // whichever comes first.
+        public static ulong TicksUntilNextLook(ulong nanoseconds, ulong tscHz, ulong nowTsc, ulong deadlineTsc)
         {
-            ulong ticks = (System.Math.Min(nanoseconds, SliceNanoseconds) * (tscHz / 1000) / 1000000) >> rateShift;
-            return ticks == 0 ? 1u : ticks > uint.MaxValue ? uint.MaxValue : (uint)ticks;
+            ulong ticks = System.Math.Min(nanoseconds, SliceNanoseconds) * (tscHz / 1000) / 1000000;
+            if (deadlineTsc != 0)
+                ticks = System.Math.Min(ticks, deadlineTsc > nowTsc ? deadlineTsc - nowTsc : 0);
+            return ticks;
+        }
+
+        // The timer's value for an alarm `ticks` TSC ticks away: shifted right by
+        // IA32_VMX_MISC[4:0] (SDM Vol. 3C, 26.5.1). At least 1, so that a due alarm still lets the
+        // entry complete and exits at once.
+        public static uint PreemptionTimerValue(ulong ticks, int rateShift)
+        {
+            ulong value = ticks >> rateShift;
+            return value == 0 ? 1u : value > uint.MaxValue ? uint.MaxValue : (uint)value;
         }
 
         public static ExitAction Handle<TVmcs, TPlatform>(ref Vcpu<TVmcs, TPlatform> vcpu)

@@ -41,8 +41,8 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             Assert.Equal(0x001010ABu, plan.Secondary);
             Assert.True(plan.HasApicAccessPage);
             // Exit: default-1 bits (0x36DFB) plus host address-space size (9), acknowledge interrupt (15),
-            // save/load PAT (18, 19), save/load EFER (20, 21), save VMX-preemption timer value (22).
-            Assert.Equal(0x007FEFFBu, plan.Exit);
+            // save/load PAT (18, 19), save/load EFER (20, 21).
+            Assert.Equal(0x003FEFFBu, plan.Exit);
             // Entry: default-1 bits (0x11FB) plus load PAT (14) and load EFER (15); IA-32e mode is per guest.
             Assert.Equal(0x0000D1FBu, plan.Entry);
             Assert.True(plan.HasVpid);
@@ -100,22 +100,19 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             Assert.False(plan.HasVpid);
         }
 
-        // Saved at every exit, the timer keeps counting down across entries that skip the run
-        // loop (the exit stub's CPUID fast path), so no guest escapes it.
         [Fact]
-        public void ThePreemptionTimerComesWithItsValueSavedAtEveryExit()
+        public void ThePreemptionTimerIsOnWhenTheCpuHasIt()
         {
             ControlPlan plan = ControlPlan.For(Bochs());
             Assert.True(plan.HasPreemptionTimer);
             Assert.NotEqual(0u, plan.PinBased & (uint)PinBasedControls.ActivateVmxPreemptionTimer);
-            Assert.NotEqual(0u, plan.Exit & (uint)ExitControls.SaveVmxPreemptionTimerValue);
         }
 
         [Fact]
-        public void WithoutSavingItsValueThereIsNoPreemptionTimer()
+        public void ThePreemptionTimerIsOptional()
         {
             VirtualizationReport caps = Bochs();
-            caps.Exit = BochsTrueExit & ~((ulong)ExitControls.SaveVmxPreemptionTimerValue << 32);
+            caps.PinBased = BochsTruePinbased & ~((ulong)PinBasedControls.ActivateVmxPreemptionTimer << 32);
             ControlPlan plan = ControlPlan.For(caps);
             Assert.Null(plan.Error);
             Assert.False(plan.HasPreemptionTimer);
