@@ -196,10 +196,11 @@ namespace BareVisor.Kernel.Vmx
                 if ((_registers->IdtVectoringInformation & InterruptionInformation.ValidBit) != 0)
                     EventExit.ReinjectCutOffEvent(ref vcpu);
                 ExitAction action = ExitDispatcher.Dispatch(ref vcpu, (ushort)reason);
-                if (vcpu.Halted || (ushort)reason == (ushort)ExitReason.VmxPreemptionTimerExpired || Native.ReadTsc() >= _registers->RunLoopTsc)
+                ulong tsc = Native.ReadTsc();
+                if (vcpu.Halted || (ushort)reason == (ushort)ExitReason.VmxPreemptionTimerExpired || tsc >= _registers->RunLoopTsc)
                     ForwardConsoleInput();
                 // A guest that exits all the time uses little guest time but much host time.
-                if (action == ExitAction.Resume && vcpu.DeadlineTsc != 0 && Native.ReadTsc() >= vcpu.DeadlineTsc)
+                if (action == ExitAction.Resume && vcpu.DeadlineTsc != 0 && tsc >= vcpu.DeadlineTsc)
                     action = TimerExit.Handle(ref vcpu);
                 if (action == ExitAction.Resume && _deviceStop != null)
                 {
