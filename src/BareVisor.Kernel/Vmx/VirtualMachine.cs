@@ -46,6 +46,11 @@ namespace BareVisor.Kernel.Vmx
 
         internal string Name => _guest.Name;
 
+        /// <summary>The VPID this VM's translations are tagged with (0: the CPU has no VPID).</summary>
+        internal ushort Vpid => _vpid;
+
+        internal ulong Eptp => _memory.Eptp;
+
         private VirtualMachine(GuestDefinition spec, GuestMemory memory)
         {
             _guest = spec;
