@@ -5,7 +5,10 @@
 // backs PatternAddress with another host page (its first 2 MiB come back as a 2 MiB page, the
 // rest as 4 KiB pages), while its EPT top-level table, allocated first, is the same page as the
 // writer's. A stale combined or guest-physical mapping would then show it the writer's freed page,
-// the pattern; its own RAM is zeroed, so it must read 0, then its own value.
+// the pattern; its own RAM is zeroed, so it must read 0, then its own value. Bochs 2.7 cannot
+// show such a stale translation: these guests pass there even with INVEPT/INVVPID left out and one
+// VPID for every VM (tried on purpose), as Bochs drops its TLB between VMs by itself; on CPUs that
+// keep VPID- and EPTP-tagged translations across VM exits this is the check that would fail.
 using static Iced.Intel.AssemblerRegisters;
 
 namespace BareVisor.Guests;
