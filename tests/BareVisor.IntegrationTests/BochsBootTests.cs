@@ -1,8 +1,8 @@
 // Host side. Boots the ISO in Bochs, the emulator with VT-x, through both firmware paths. The Bochs
 // BIOS run checks the boot report, VMX discovery with every capability MSR against the values
-// Bochs is known to report, and the deterministic cost of booting in TSC
-// ticks. OVMF, unlike the Bochs BIOS, leaves IA32_FEATURE_CONTROL unlocked, so the UEFI run is the
-// one where BareVisor must enable and lock VMX itself.
+// Bochs is known to report, and the deterministic cost of booting in TSC ticks. OVMF, unlike the
+// Bochs BIOS, leaves IA32_FEATURE_CONTROL unlocked, so the UEFI run is the one where BareVisor
+// must enable and lock VMX itself.
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
