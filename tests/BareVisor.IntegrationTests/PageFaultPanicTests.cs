@@ -1,6 +1,8 @@
 // Host side. Boots the ELF through QEMU's Multiboot1 loader (-kernel) with "fault=pagefault":
-// the kernel touches page 0 on purpose, and its exception path must name the fault, resolve
-// RIP to the C# method through the map file, and still power off.
+// the kernel reads through a null pointer on purpose (FaultInjection.TouchPageZero), and its
+// exception path must name the fault with its error code, resolve RIP to the C# method through the
+// symbol table, give CR2, every register and a stack trace back to the fault injector, and still
+// power off.
 using BareVisor.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -11,28 +13,37 @@ namespace BareVisor.IntegrationTests;
 public sealed class PageFaultPanicTests(PageFaultPanicTests.Boot boot, ITestOutputHelper log)
     : BootTests<PageFaultPanicTests.Boot>(boot, log)
 {
-    private const string ExceptionLine = @"^panic: CPU exception (\d+) (#\w+)";
+    // A supervisor-mode read of a page that is not present: P, W/R, U/S, RSVD and I/D all clear.
+    private const ulong ReadOfNotPresentPage = 0x0;
+
+    // TouchPageZero(null) reads address 0, the page the kernel leaves unmapped.
+    private const ulong FaultingAddress = 0x0;
 
     [Fact]
-    public void PanicNamesVector14PageFault()
-    {
-        var match = Output.Line(ExceptionLine);
-        Output.Expect(match.Groups[1].Value == "14" && match.Groups[2].Value == "#PF",
-                      $"expected exception 14 #PF, got {match.Groups[1].Value} {match.Groups[2].Value}");
-    }
+    public void PanicNamesVector14PageFaultWithItsErrorCode() => PanicReport.NamesException(Output, 14, "#PF", ReadOfNotPresentPage);
 
     [Fact]
     public void RipResolvesToTheFaultingMethod()
     {
-        string symbol = Output.Line(@"^panic: RIP 0x[0-9a-fA-F]+ (\S+)").Groups[1].Value;
-        Output.Expect(symbol.Contains("TouchPageZero"), $"RIP symbol \"{symbol}\" does not name TouchPageZero");
+        string symbol = PanicReport.RipSymbol(Output);
+        Output.Expect(symbol.Contains("FaultInjection__TouchPageZero+"), $"RIP symbol \"{symbol}\" does not name FaultInjection.TouchPageZero");
     }
 
     [Fact]
-    public void Cr2IsTheNullAddress() => Output.Line(@"^panic: CR2 0x0+$");
+    public void Cr2IsTheFaultingAddress()
+    {
+        ulong cr2 = PanicReport.Register(Output, "CR2");
+        Output.Expect(cr2 == FaultingAddress, $"CR2 0x{cr2:x} is not the address TouchPageZero reads, 0x{FaultingAddress:x}");
+    }
 
     [Fact]
-    public void PowerOffFollowsThePanic() => BootReport.PoweredOffAfter(Output, ExceptionLine, Log);
+    public void EveryRegisterIsDumped() => PanicReport.RegistersAreDumped(Output);
+
+    [Fact]
+    public void StackTraceReachesTheFaultInjector() => PanicReport.StackTraceHasFrame(Output, "FaultInjection__Run");
+
+    [Fact]
+    public void PowerOffFollowsThePanic() => BootReport.PoweredOffAfter(Output, PanicReport.ExceptionLine, Log);
 
     public sealed class Boot() : KernelBootFixture("fault=pagefault");
 }

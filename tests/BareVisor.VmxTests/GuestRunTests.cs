@@ -1,6 +1,8 @@
 // Host side. BareVisor in Bochs runs every guest of TestGuests.Suite from one ISO; each test
 // checks one exit family (or one hostile behaviour) in that run's serial output.
+using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using BareVisor.Guests;
 using BareVisor.VmxTests.Infrastructure;
 using Iced.Intel;
@@ -336,6 +338,77 @@ public sealed class GuestRunTests
     {
         Run.ExpectChecksPassed(PlatformGuest.Name);
         Run.ExpectStopped(PlatformGuest.Name, PlatformGuest.DebugExitStop);
+    }
+
+    // ----- a configured VM: a Multiboot2 kernel ---------------------------------------------
+
+    [Fact]
+    public void ConfiguredVm_TheMultiboot2KernelGetsTheMagicAndItsBootInformation()
+    {
+        string ready = $"config: vm {Multiboot2Guest.Name} ready: Multiboot2 ";
+        Run.Expect(Run.Log.OtherLines.Any(l => l.Contains(ready, System.StringComparison.Ordinal)), $"no line '{ready}...'", Multiboot2Guest.Name);
+        Run.ExpectPassed(Multiboot2Guest.Name, "multiboot2-magic", "multiboot2-info-address", "multiboot2-info-reserved", "multiboot2-info-tags");
+        Run.ExpectChecksPassed(Multiboot2Guest.Name);
+        Run.ExpectStopped(Multiboot2Guest.Name, "powered off with status 0");
+    }
+
+    // ----- VPID and EPT: tags per VM, nothing cached outlives a VM ----------------------------
+
+    private static readonly Regex TagsLine = new(@"^VPID (\d+), EPTP (0x[0-9a-f]+)$");
+
+    /// <summary>Each start of the VM (reboots start it again): its VPID and EPT pointer.</summary>
+    private List<(int Vpid, string Eptp)> Tags(string name) =>
+        Run.Vm(name).VmLines.Select(l => TagsLine.Match(l)).Where(m => m.Success)
+           .Select(m => (int.Parse(m.Groups[1].Value), m.Groups[2].Value)).ToList();
+
+    [Fact]
+    public void Vpid_EveryVmStartGetsItsOwnNonZeroVpid()
+    {
+        var starts = Run.Guests.SelectMany(g => Tags(g.Name).Select(t => (g.Name, t.Vpid))).ToList();
+        foreach (GuestImage guest in Run.Guests)
+            Run.Expect(Tags(guest.Name).Count > 0, $"no 'vm {guest.Name}: VPID n, EPTP 0x...' line", guest.Name);
+        Run.Expect(starts.All(s => s.Vpid != 0), "a VM ran with VPID 0 (the host's): " + string.Join(", ", starts.Where(s => s.Vpid == 0).Select(s => s.Name)));
+        var shared = starts.GroupBy(s => s.Vpid).Where(g => g.Count() > 1).Select(g => $"VPID {g.Key}: {string.Join(", ", g.Select(s => s.Name))}").ToList();
+        Run.Expect(shared.Count == 0, "VM starts shared a VPID: " + string.Join("; ", shared));
+        output.WriteLine(string.Join(", ", starts.Select(s => $"{s.Name} {s.Vpid}")));
+    }
+
+    // Bochs flushes its TLB between VMs by itself (the stale-translation guests below pass there
+    // even without INVEPT/INVVPID and with one VPID for all VMs), so what Bochs can show is that
+    // each teardown invalidated exactly the tags the VM ran with and the CPU accepted both.
+    [Fact]
+    public void Teardown_InvalidatesEachVmsEptAndVpid()
+    {
+        const string invalidated = "translations invalidated: ";
+        foreach (GuestImage guest in Run.Guests)
+        {
+            var expected = Tags(guest.Name).Select(t => $"INVEPT single-context EPTP {t.Eptp}, INVVPID single-context VPID {t.Vpid}").ToList();
+            var seen = Run.Vm(guest.Name).VmLines.Where(l => l.StartsWith(invalidated, System.StringComparison.Ordinal))
+                          .Select(l => l[invalidated.Length..]).ToList();
+            Run.Expect(expected.Count > 0 && seen.SequenceEqual(expected),
+                       $"vm {guest.Name}: expected one '{invalidated}...' line per start, for its own tags:\n  {string.Join("\n  ", expected)}\ngot:\n  {string.Join("\n  ", seen)}",
+                       guest.Name);
+        }
+    }
+
+    [Fact]
+    public void StaleTranslation_TheNextVmSeesItsOwnRamWhereThePreviousOneWrote()
+    {
+        GuestRecord writer = Run.Vm(StaleTranslationGuests.WriterName);
+        GuestRecord reader = Run.Vm(StaleTranslationGuests.ReaderName);
+        int writerIndex = Run.Log.VmOrder.ToList().IndexOf(StaleTranslationGuests.WriterName);
+        Run.Expect(Run.Log.VmOrder.ElementAtOrDefault(writerIndex + 1) == StaleTranslationGuests.ReaderName,
+                   "tlb-reader must run right after tlb-writer", StaleTranslationGuests.ReaderName);
+        Run.Expect(writer.LastLine < reader.FirstLine, "tlb-reader started before tlb-writer was torn down", StaleTranslationGuests.ReaderName);
+        Run.ExpectChecksPassed(StaleTranslationGuests.WriterName);
+        // The scenario this test depends on: the reader's EPT top-level table is the writer's
+        // freed page, so only the teardown's INVEPT keeps the writer's mappings from being used.
+        string writerEptp = Tags(StaleTranslationGuests.WriterName).Single().Eptp;
+        string readerEptp = Tags(StaleTranslationGuests.ReaderName).Single().Eptp;
+        Run.Expect(writerEptp == readerEptp, $"the reader's EPTP {readerEptp} is not the writer's {writerEptp}: the scenario no longer reuses the EPT; revise StaleTranslationGuests",
+                   StaleTranslationGuests.ReaderName);
+        Run.ExpectPassed(StaleTranslationGuests.ReaderName, "fresh-ram-at-the-writers-address", "own-value-at-the-writers-address");
+        Run.ExpectStopped(StaleTranslationGuests.ReaderName, "powered off with status 0");
     }
 
     [Fact]

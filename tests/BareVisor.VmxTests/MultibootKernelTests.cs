@@ -1,6 +1,6 @@
-// Host side, no emulator. Guest programs built as Multiboot1 kernels: the header, the entry after
-// it, and that BareVisor's own loader and configuration parser (Core, as the kernel runs them)
-// accept the image and its configuration section.
+// Host side, no emulator. Guest programs built as Multiboot1 and Multiboot2 kernels: the header,
+// the entry after it, and that BareVisor's own loader and configuration parser (Core, as the kernel
+// runs them) accept the image and its configuration section.
 using System;
 using System.Linq;
 using BareVisor.Core.Config;
@@ -80,6 +80,55 @@ public sealed class MultibootKernelTests
         Assert.Equal(image.ModuleArguments, vm.Kernel);
         Assert.Equal((ulong)PlatformGuest.MemoryMiB << 20, vm.MemoryBytes);
         Assert.Equal(1, vm.Vcpus);
+    }
+
+    [Fact]
+    public void AMultiboot2ImageStartsWithItsHeaderAddressAndEntryTags()
+    {
+        GuestImage image = Multiboot2Guest.Kernel();
+        uint U32(int offset) => BitConverter.ToUInt32(image.Bytes, offset);
+        Assert.Equal(MultibootFormat.Multiboot2, image.Multiboot);
+        Assert.Equal(0xE85250D6u, U32(0));
+        Assert.Equal(0u, U32(4));
+        Assert.Equal((uint)GuestProgram.Multiboot2HeaderBytes, U32(8));
+        Assert.Equal(0u, unchecked(U32(0) + U32(4) + U32(8) + U32(12)));
+        Assert.Equal([2u, 24u, 0x100000u, 0x100000u, 0u, 0u], new[] { U32(16) & 0xFFFF, U32(20), U32(24), U32(28), U32(32), U32(36) });
+        Assert.Equal([3u, 12u, 0x100040u], new[] { U32(40) & 0xFFFF, U32(44), U32(48) });
+        Assert.Equal([0u, 8u], new[] { U32(56), U32(60) });
+        Assert.Equal(0x100040UL, image.EntryAddress);
+        Assert.Equal(Code.Cli, image.DecodeCode().First().Code);
+    }
+
+    [Fact]
+    public void BareVisorsLoaderPlansItAsAMultiboot2KernelWithTheBootloaderMagic()
+    {
+        GuestImage image = Multiboot2Guest.Kernel();
+        Assert.Equal(GuestImageFormat.Multiboot2, Core.Loaders.GuestImage.Detect(image.Bytes));
+        var parameters = new MultibootParameters { Memory = GuestMemoryLayout.StandardPc((ulong)Multiboot2Guest.MemoryMiB << 20) };
+        Assert.True(MultibootLoader.TryPlan(image.Bytes, parameters, out LoadPlan plan, out string error), error);
+        Assert.StartsWith("Multiboot2 ", plan.Format);
+        Assert.Empty(plan.Warnings);
+        Assert.Equal(GuestStartMode.Protected, plan.Start.Mode);
+        Assert.Equal(image.EntryAddress, plan.Start.Rip);
+        Assert.Equal(Multiboot2Guest.BootloaderMagic, plan.Start.Rax);
+        Assert.True(plan.TryFindSegment("kernel", out LoadSegment kernel));
+        Assert.Equal(image.LoadAddress, kernel.Address.Value);
+        Assert.Equal((ulong)image.Bytes.Length, kernel.SourceLength);
+        // The information structure must not land on the slots, stack or tables the guest uses.
+        GuestLayout layout = GuestLayout.For(GuestMode.Protected);
+        Assert.True(plan.Start.Rbx % 8 == 0 && plan.Start.Rbx != 0, $"EBX 0x{plan.Start.Rbx:x}");
+        Assert.False(plan.Start.Rbx >= layout.MultibootStackTop - 0x1000 && plan.Start.Rbx < layout.KernelStackTop,
+                     $"the information structure at 0x{plan.Start.Rbx:x} overlaps the guest's slots and tables");
+    }
+
+    [Fact]
+    public void TheMultiboot2KernelsConfigurationSectionParses()
+    {
+        GuestImage image = Multiboot2Guest.Kernel();
+        GuestConfigResult config = GuestConfigParser.Parse(GuestIso.Configuration([PlatformGuest.Kernel(), image]));
+        Assert.Empty(config.Errors);
+        Assert.Equal([PlatformGuest.Name, Multiboot2Guest.Name], config.Vms.Select(v => v.Name));
+        Assert.Equal((ulong)Multiboot2Guest.MemoryMiB << 20, config.Vms[1].MemoryBytes);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class GuestImage
     /// <summary>Guest RAM when the module command line has no memory= (BareVisor's default).</summary>
     public const ulong DefaultMemoryBytes = 16UL << 20;
 
-    internal GuestImage(string name, GuestMode mode, string description, int? memoryMiB, int? timeLimitSeconds, bool multibootKernel,
+    internal GuestImage(string name, GuestMode mode, string description, int? memoryMiB, int? timeLimitSeconds, MultibootFormat multiboot,
                         byte[] bytes, int codeLength, IReadOnlyList<GuestCheck> checks, IReadOnlyDictionary<string, ulong> labels,
                         string expectedStop)
     {
@@ -23,7 +23,7 @@ public sealed class GuestImage
         Description = description;
         MemoryMiB = memoryMiB;
         TimeLimitSeconds = timeLimitSeconds;
-        IsMultibootKernel = multibootKernel;
+        Multiboot = multiboot;
         Bytes = bytes;
         CodeLength = codeLength;
         Checks = checks;
@@ -46,10 +46,21 @@ public sealed class GuestImage
     public ulong MemoryBytes => MemoryMiB.HasValue ? (ulong)MemoryMiB.Value << 20 : DefaultMemoryBytes;
 
     /// <summary>
-    /// A Multiboot1 kernel that runs as a VM of BareVisor's configuration file (see
+    /// A Multiboot1 or Multiboot2 kernel that runs as a VM of BareVisor's configuration file (see
     /// <see cref="GuestProgram.MultibootKernel"/>); false for a guest module.
     /// </summary>
-    public bool IsMultibootKernel { get; }
+    public bool IsMultibootKernel => Multiboot != MultibootFormat.None;
+
+    /// <summary>The Multiboot header the image starts with; None for a guest module.</summary>
+    public MultibootFormat Multiboot { get; }
+
+    /// <summary>Bytes of that header, which the code follows.</summary>
+    public int HeaderBytes => Multiboot switch
+    {
+        MultibootFormat.Multiboot1 => GuestProgram.MultibootHeaderBytes,
+        MultibootFormat.Multiboot2 => GuestProgram.Multiboot2HeaderBytes,
+        _ => 0,
+    };
 
     /// <summary>
     /// The flat binary: a Multiboot kernel's header, then code, then strings and data from
@@ -63,7 +74,7 @@ public sealed class GuestImage
     public ulong LoadAddress => Mode.LoadAddress();
 
     /// <summary>The first instruction: the load address, or just after a Multiboot kernel's header.</summary>
-    public ulong EntryAddress => LoadAddress + (IsMultibootKernel ? GuestProgram.MultibootHeaderBytes : 0UL);
+    public ulong EntryAddress => LoadAddress + (ulong)HeaderBytes;
 
     public IReadOnlyList<GuestCheck> Checks { get; }
 
@@ -113,7 +124,7 @@ public sealed class GuestImage
         text.Append($"; {Name}: {Mode.CommandLineName()} mode, loaded at 0x{LoadAddress:x}, {Bytes.Length} bytes ");
         text.Append($"({CodeLength} code); module line: {ModuleArguments}\n");
         if (IsMultibootKernel)
-            text.Append($"{LoadAddress:x8}  multiboot header: {Describe(Bytes.AsSpan(0, GuestProgram.MultibootHeaderBytes))}\n");
+            text.Append($"{LoadAddress:x8}  {(Multiboot == MultibootFormat.Multiboot2 ? "multiboot2" : "multiboot")} header: {Describe(Bytes.AsSpan(0, HeaderBytes))}\n");
         foreach (Instruction instruction in DecodeCode())
         {
             AppendLabels(text, byAddress, instruction.IP);

@@ -36,6 +36,11 @@ public sealed record GuestLayout
     /// </summary>
     public ulong MultibootStackTop { get; init; }
 
+    /// <summary>4 bytes each: EAX and EBX as the Multiboot loader left them (a Multiboot kernel's magic and information address).</summary>
+    public ulong BootEax { get; init; }
+
+    public ulong BootEbx { get; init; }
+
     /// <summary>10 bytes: the pseudo-descriptor LGDT/LIDT read.</summary>
     public ulong DescriptorPointer { get; init; }
 
@@ -72,6 +77,8 @@ public sealed record GuestLayout
         Resume = 0x8000C,
         ResumeStack = 0x80020,
         DescriptorPointer = 0x80010,
+        BootEax = 0x80028,
+        BootEbx = 0x8002C,
         Scratch = 0x80100,
         ScratchBytes = 0xF00,
         Gdt = 0x81000,

@@ -33,8 +33,13 @@ public sealed partial class GuestProgram
     /// <summary>Bytes of the Multiboot1 header a Multiboot kernel's image starts with (its code follows).</summary>
     public const int MultibootHeaderBytes = 32;
 
-    private const uint MultibootMagic = 0x1BADB002;
+    /// <summary>Bytes of the Multiboot2 header: 16 bytes, an address tag, an entry tag (padded to 8), an end tag.</summary>
+    public const int Multiboot2HeaderBytes = 64;
+
+    public const uint MultibootMagic = 0x1BADB002;
+    public const uint Multiboot2Magic = 0xE85250D6;
     private const uint MultibootFlagAddresses = 1u << 16;
+    private const ushort Multiboot2AddressTag = 2, Multiboot2EntryTag = 3;
 
     private const int MaxPasses = 8;
     private static readonly Regex NamePattern = new("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant);
@@ -54,11 +59,11 @@ public sealed partial class GuestProgram
     /// <param name="memoryMiB">Guest RAM; null leaves it to BareVisor's default (16 MiB) and
     /// omits memory= from the module command line.</param>
     public GuestProgram(string name, GuestMode mode, string description, int? memoryMiB = null, int? timeLimitSeconds = null)
-        : this(name, mode, description, memoryMiB, timeLimitSeconds, multibootKernel: false)
+        : this(name, mode, description, memoryMiB, timeLimitSeconds, MultibootFormat.None)
     {
     }
 
-    private GuestProgram(string name, GuestMode mode, string description, int? memoryMiB, int? timeLimitSeconds, bool multibootKernel)
+    private GuestProgram(string name, GuestMode mode, string description, int? memoryMiB, int? timeLimitSeconds, MultibootFormat multiboot)
     {
         RequireName(name, "guest name");
         Name = name;
@@ -66,7 +71,7 @@ public sealed partial class GuestProgram
         Description = description ?? "";
         MemoryMiB = memoryMiB;
         TimeLimitSeconds = timeLimitSeconds;
-        IsMultibootKernel = multibootKernel;
+        Multiboot = multiboot;
         Layout = GuestLayout.For(mode);
         RequirePrintable(Description);
     }
@@ -80,7 +85,14 @@ public sealed partial class GuestProgram
     /// </summary>
     /// <param name="memoryMiB">The configuration's memory= (required there).</param>
     public static GuestProgram MultibootKernel(string name, string description, int memoryMiB) =>
-        new(name, GuestMode.Protected, description, memoryMiB, timeLimitSeconds: null, multibootKernel: true);
+        new(name, GuestMode.Protected, description, memoryMiB, timeLimitSeconds: null, MultibootFormat.Multiboot1);
+
+    /// <summary>
+    /// As <see cref="MultibootKernel"/>, with a Multiboot2 header instead (magic 0xE85250D6, an
+    /// address tag loading the whole file at the load address, an entry address tag).
+    /// </summary>
+    public static GuestProgram Multiboot2Kernel(string name, string description, int memoryMiB) =>
+        new(name, GuestMode.Protected, description, memoryMiB, timeLimitSeconds: null, MultibootFormat.Multiboot2);
 
     public string Name { get; }
 
@@ -99,8 +111,11 @@ public sealed partial class GuestProgram
 
     public ulong LoadAddress => Mode.LoadAddress();
 
-    /// <summary>True for a program made by <see cref="MultibootKernel"/>.</summary>
-    public bool IsMultibootKernel { get; }
+    /// <summary>The Multiboot header the image starts with; None for a guest module.</summary>
+    public MultibootFormat Multiboot { get; }
+
+    /// <summary>True for a program made by <see cref="MultibootKernel"/> or <see cref="Multiboot2Kernel"/>.</summary>
+    public bool IsMultibootKernel => Multiboot != MultibootFormat.None;
 
     /// <summary>
     /// The end BareVisor should report ("powered off with status 0", "triple fault", ...): set by
@@ -435,8 +450,10 @@ public sealed partial class GuestProgram
         pass = new Pass(Bitness);
         try
         {
-            if (IsMultibootKernel)
+            if (Multiboot == MultibootFormat.Multiboot1)
                 Asm.db(MultibootHeader(LoadAddress));
+            else if (Multiboot == MultibootFormat.Multiboot2)
+                Asm.db(Multiboot2Header(LoadAddress));
             EmitPrologue();
             foreach (Action step in steps)
                 step();
@@ -469,7 +486,7 @@ public sealed partial class GuestProgram
         ulong memory = MemoryMiB.HasValue ? (ulong)MemoryMiB.Value << 20 : GuestImage.DefaultMemoryBytes;
         if ((ulong)result.Bytes.Length > Mode.MaxImageBytes(memory))
             throw new InvalidOperationException($"{Name}: {result.Bytes.Length} bytes do not fit a {Mode} guest");
-        return new GuestImage(Name, Mode, Description, MemoryMiB, TimeLimitSeconds, IsMultibootKernel, result.Bytes, result.CodeLength,
+        return new GuestImage(Name, Mode, Description, MemoryMiB, TimeLimitSeconds, Multiboot, result.Bytes, result.CodeLength,
                               checks.ToArray(), result.Addresses, expectedStop);
     }
 
@@ -494,6 +511,9 @@ public sealed partial class GuestProgram
             case GuestMode.Protected when IsMultibootKernel:
                 Asm.cli();
                 Asm.mov(esp, (uint)Layout.MultibootStackTop);
+                // The loader's magic and boot-information address, kept for the checks that follow.
+                Asm.mov(__dword_ptr[Layout.BootEax], eax);
+                Asm.mov(__dword_ptr[Layout.BootEbx], ebx);
                 EmitMultibootSegments();
                 break;
             case GuestMode.Protected:
@@ -522,6 +542,37 @@ public sealed partial class GuestProgram
         var header = new byte[MultibootHeaderBytes];
         for (int i = 0; i < fields.Length; i++)
             BitConverter.GetBytes(fields[i]).CopyTo(header, i * 4);
+        return header;
+    }
+
+    /// <summary>
+    /// Multiboot2 section 3.1: magic, architecture 0 (i386), header_length, checksum; an address tag
+    /// (header_addr and load_addr the load address, load_end_addr 0: the whole file, bss_end_addr 0:
+    /// no bss); an entry address tag padded to 8 bytes; the end tag.
+    /// </summary>
+    private static byte[] Multiboot2Header(ulong loadAddress)
+    {
+        uint load = (uint)loadAddress;
+        var header = new byte[Multiboot2HeaderBytes];
+        var w = new BinaryWriter(new MemoryStream(header));
+        w.Write(Multiboot2Magic);
+        w.Write(0u);
+        w.Write((uint)Multiboot2HeaderBytes);
+        w.Write(unchecked(0u - Multiboot2Magic - (uint)Multiboot2HeaderBytes));
+        w.Write(Multiboot2AddressTag);
+        w.Write((ushort)0);
+        w.Write(24u);
+        w.Write(load);
+        w.Write(load);
+        w.Write(0u);
+        w.Write(0u);
+        w.Write(Multiboot2EntryTag);
+        w.Write((ushort)0);
+        w.Write(12u);
+        w.Write(load + Multiboot2HeaderBytes);
+        w.Write(0u);   // padding to the 8-byte boundary; the end tag (type 0, flags 0, size 8) follows
+        w.Write(0u);
+        w.Write(8u);
         return header;
     }
 

@@ -67,8 +67,11 @@ public static class TestGuests
         HammerPortForever(),
         CpuidGuests.FastPathSpin(),
         Reboot(),
+        StaleTranslationGuests.Writer(),
+        StaleTranslationGuests.Reader(),
         StillWorks(),
         PlatformGuest.Kernel(),
+        Multiboot2Guest.Kernel(),
     ];
 
     /// <summary>The names of the hostile guests, after which <see cref="StillWorks"/> runs.</summary>

@@ -23,6 +23,32 @@ namespace BareVisor.Core.Cpu
         public const uint Ia32VmxTrueExitCtls = 0x48F;
         public const uint Ia32VmxTrueEntryCtls = 0x490;
         public const uint Ia32VmxVmfunc = 0x491;
+        public const uint Ia32VmxProcbasedCtls3 = 0x492;
         public const uint Ia32Efer = 0xC0000080;
+
+        /// <summary>The SDM name of a VMX capability MSR (0x480-0x492); null for any other index.</summary>
+        public static string VmxCapabilityName(uint index) => index switch
+        {
+            Ia32VmxBasic => "IA32_VMX_BASIC",
+            Ia32VmxPinbasedCtls => "IA32_VMX_PINBASED_CTLS",
+            Ia32VmxProcbasedCtls => "IA32_VMX_PROCBASED_CTLS",
+            Ia32VmxExitCtls => "IA32_VMX_EXIT_CTLS",
+            Ia32VmxEntryCtls => "IA32_VMX_ENTRY_CTLS",
+            Ia32VmxMisc => "IA32_VMX_MISC",
+            Ia32VmxCr0Fixed0 => "IA32_VMX_CR0_FIXED0",
+            Ia32VmxCr0Fixed1 => "IA32_VMX_CR0_FIXED1",
+            Ia32VmxCr4Fixed0 => "IA32_VMX_CR4_FIXED0",
+            Ia32VmxCr4Fixed1 => "IA32_VMX_CR4_FIXED1",
+            Ia32VmxVmcsEnum => "IA32_VMX_VMCS_ENUM",
+            Ia32VmxProcbasedCtls2 => "IA32_VMX_PROCBASED_CTLS2",
+            Ia32VmxEptVpidCap => "IA32_VMX_EPT_VPID_CAP",
+            Ia32VmxTruePinbasedCtls => "IA32_VMX_TRUE_PINBASED_CTLS",
+            Ia32VmxTrueProcbasedCtls => "IA32_VMX_TRUE_PROCBASED_CTLS",
+            Ia32VmxTrueExitCtls => "IA32_VMX_TRUE_EXIT_CTLS",
+            Ia32VmxTrueEntryCtls => "IA32_VMX_TRUE_ENTRY_CTLS",
+            Ia32VmxVmfunc => "IA32_VMX_VMFUNC",
+            Ia32VmxProcbasedCtls3 => "IA32_VMX_PROCBASED_CTLS3",
+            _ => null,
+        };
     }
 }

@@ -12,6 +12,8 @@ namespace BareVisor.Core.Cpu
         private const uint SvmBit = 1u << 2;          // CPUID.80000001H:ECX
         private const ulong SecondaryControls = 1UL << 63;                    // allowed-1 of primary proc-based bit 31
         private const ulong EptOrVpid = (1UL << (32 + 1)) | (1UL << (32 + 5)); // allowed-1 of secondary bits 1, 5
+        private const ulong VmFunctions = 1UL << (32 + 13);                      // allowed-1 of secondary bit 13
+        private const ulong TertiaryControls = 1UL << (32 + 17);                 // allowed-1 of primary proc-based bit 17
 
         public static VirtualizationReport Probe<TCpu>(ref TCpu cpu) where TCpu : struct, ICpu
         {
@@ -81,27 +83,50 @@ namespace BareVisor.Core.Cpu
             return false;
         }
 
+        // In index order, each MSR only when the SDM says it exists (Vol. 3D, A.1): the control
+        // MSRs with CPUID.1:ECX.VMX, CTLS2 with its primary control, EPT_VPID_CAP with EPT or VPID,
+        // the TRUE ones with IA32_VMX_BASIC[55], VMFUNC with "enable VM functions", CTLS3 with
+        // "activate tertiary controls" (Bochs's corei7_skylake_x has none and #GPs on it). The controls
+        // kept for the plan are the TRUE values when the CPU has them.
         private static void ReadCapabilities<TCpu>(ref TCpu cpu, VirtualizationReport report) where TCpu : struct, ICpu
         {
-            Ia32VmxBasic basic = new Ia32VmxBasic(cpu.ReadMsr(Msr.Ia32VmxBasic));
+            Ia32VmxBasic basic = new Ia32VmxBasic(Read(ref cpu, report, Msr.Ia32VmxBasic));
             report.VmxBasic = basic.Value;
             report.TrueControls = basic.TrueControls;
             report.VmcsRevision = basic.VmcsRevision;
             report.VmcsRegionSize = basic.VmcsRegionSize;
-            bool useTrue = basic.TrueControls;
-            report.PinBased = cpu.ReadMsr(useTrue ? Msr.Ia32VmxTruePinbasedCtls : Msr.Ia32VmxPinbasedCtls);
-            report.ProcBased = cpu.ReadMsr(useTrue ? Msr.Ia32VmxTrueProcbasedCtls : Msr.Ia32VmxProcbasedCtls);
-            report.Exit = cpu.ReadMsr(useTrue ? Msr.Ia32VmxTrueExitCtls : Msr.Ia32VmxExitCtls);
-            report.Entry = cpu.ReadMsr(useTrue ? Msr.Ia32VmxTrueEntryCtls : Msr.Ia32VmxEntryCtls);
-            report.Misc = cpu.ReadMsr(Msr.Ia32VmxMisc);
-            report.Cr0Fixed0 = cpu.ReadMsr(Msr.Ia32VmxCr0Fixed0);
-            report.Cr0Fixed1 = cpu.ReadMsr(Msr.Ia32VmxCr0Fixed1);
-            report.Cr4Fixed0 = cpu.ReadMsr(Msr.Ia32VmxCr4Fixed0);
-            report.Cr4Fixed1 = cpu.ReadMsr(Msr.Ia32VmxCr4Fixed1);
+            report.PinBased = Read(ref cpu, report, Msr.Ia32VmxPinbasedCtls);
+            report.ProcBased = Read(ref cpu, report, Msr.Ia32VmxProcbasedCtls);
+            report.Exit = Read(ref cpu, report, Msr.Ia32VmxExitCtls);
+            report.Entry = Read(ref cpu, report, Msr.Ia32VmxEntryCtls);
+            report.Misc = Read(ref cpu, report, Msr.Ia32VmxMisc);
+            report.Cr0Fixed0 = Read(ref cpu, report, Msr.Ia32VmxCr0Fixed0);
+            report.Cr0Fixed1 = Read(ref cpu, report, Msr.Ia32VmxCr0Fixed1);
+            report.Cr4Fixed0 = Read(ref cpu, report, Msr.Ia32VmxCr4Fixed0);
+            report.Cr4Fixed1 = Read(ref cpu, report, Msr.Ia32VmxCr4Fixed1);
+            Read(ref cpu, report, Msr.Ia32VmxVmcsEnum);
             if ((report.ProcBased & SecondaryControls) != 0)
-                report.ProcBased2 = cpu.ReadMsr(Msr.Ia32VmxProcbasedCtls2);
+                report.ProcBased2 = Read(ref cpu, report, Msr.Ia32VmxProcbasedCtls2);
             if ((report.ProcBased2 & EptOrVpid) != 0)
-                report.EptVpidCap = cpu.ReadMsr(Msr.Ia32VmxEptVpidCap);
+                report.EptVpidCap = Read(ref cpu, report, Msr.Ia32VmxEptVpidCap);
+            if (basic.TrueControls)
+            {
+                report.PinBased = Read(ref cpu, report, Msr.Ia32VmxTruePinbasedCtls);
+                report.ProcBased = Read(ref cpu, report, Msr.Ia32VmxTrueProcbasedCtls);
+                report.Exit = Read(ref cpu, report, Msr.Ia32VmxTrueExitCtls);
+                report.Entry = Read(ref cpu, report, Msr.Ia32VmxTrueEntryCtls);
+            }
+            if ((report.ProcBased2 & VmFunctions) != 0)
+                Read(ref cpu, report, Msr.Ia32VmxVmfunc);
+            if ((report.ProcBased & TertiaryControls) != 0)
+                Read(ref cpu, report, Msr.Ia32VmxProcbasedCtls3);
+        }
+
+        private static ulong Read<TCpu>(ref TCpu cpu, VirtualizationReport report, uint index) where TCpu : struct, ICpu
+        {
+            ulong value = cpu.ReadMsr(index);
+            report.CapabilityMsrs.Add(new VmxCapabilityMsr(index, value));
+            return value;
         }
     }
 }

@@ -1,4 +1,6 @@
 // Pure logic; no hardware. What VirtualizationProbe found out about the CPU's VMX support.
+using System.Collections.Generic;
+
 namespace BareVisor.Core.Cpu
 {
     public sealed class VirtualizationReport
@@ -42,8 +44,26 @@ namespace BareVisor.Core.Cpu
         public ulong Cr4Fixed1;
         public ulong EptVpidCap;   // 0 when secondary controls cannot enable EPT or VPID
 
+        /// <summary>Every VMX capability MSR the CPU has, in index order, as read: what the boot report prints.</summary>
+        public readonly List<VmxCapabilityMsr> CapabilityMsrs = new List<VmxCapabilityMsr>();
+
         public bool TrueControls;  // IA32_VMX_BASIC[55]
         public uint VmcsRevision;  // IA32_VMX_BASIC[30:0]
         public uint VmcsRegionSize; // IA32_VMX_BASIC[44:32]
+    }
+
+    /// <summary>One capability MSR's index and the value RDMSR gave.</summary>
+    public readonly struct VmxCapabilityMsr
+    {
+        public readonly uint Index;
+        public readonly ulong Value;
+
+        public VmxCapabilityMsr(uint index, ulong value)
+        {
+            Index = index;
+            Value = value;
+        }
+
+        public string Name => Msr.VmxCapabilityName(Index);
     }
 }

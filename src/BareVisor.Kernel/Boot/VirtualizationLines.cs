@@ -42,18 +42,8 @@ namespace BareVisor.Kernel.Boot
             line.Append(" bytes");
             line.Append(report.TrueControls ? ", TRUE controls" : "");
             Log.Info(line.Text);
-            Msr("IA32_VMX_BASIC", report.VmxBasic);
-            Msr(report.TrueControls ? "IA32_VMX_TRUE_PINBASED_CTLS" : "IA32_VMX_PINBASED_CTLS", report.PinBased);
-            Msr(report.TrueControls ? "IA32_VMX_TRUE_PROCBASED_CTLS" : "IA32_VMX_PROCBASED_CTLS", report.ProcBased);
-            Msr("IA32_VMX_PROCBASED_CTLS2", report.ProcBased2);
-            Msr(report.TrueControls ? "IA32_VMX_TRUE_EXIT_CTLS" : "IA32_VMX_EXIT_CTLS", report.Exit);
-            Msr(report.TrueControls ? "IA32_VMX_TRUE_ENTRY_CTLS" : "IA32_VMX_ENTRY_CTLS", report.Entry);
-            Msr("IA32_VMX_MISC", report.Misc);
-            Msr("IA32_VMX_CR0_FIXED0", report.Cr0Fixed0);
-            Msr("IA32_VMX_CR0_FIXED1", report.Cr0Fixed1);
-            Msr("IA32_VMX_CR4_FIXED0", report.Cr4Fixed0);
-            Msr("IA32_VMX_CR4_FIXED1", report.Cr4Fixed1);
-            Msr("IA32_VMX_EPT_VPID_CAP", report.EptVpidCap);
+            foreach (VmxCapabilityMsr msr in report.CapabilityMsrs)
+                Msr(msr.Name, msr.Value);
         }
 
         private static void Msr(string name, ulong value)

@@ -4,6 +4,7 @@
 using BareVisor.Core.Boot;
 using BareVisor.Core.Cpu;
 using BareVisor.Core.Guests;
+using BareVisor.Core.Text;
 using BareVisor.Core.Vmx;
 using BareVisor.Core.Vmx.Exits;
 using BareVisor.Kernel.Console;
@@ -52,6 +53,7 @@ namespace BareVisor.Kernel.Vmx
             {
                 Log.Info("vm " + spec.Name + ": starting (" + ModeName(spec.Start.Mode) + " mode" + (spec.Plan != null ? ", " + spec.Plan.Format : "") + ")");
                 VirtualMachine vm = VirtualMachine.Create(spec, plan);
+                LogTags(vm);
                 string reason = vm.Run(out ExitCounters counters);
                 bool reboot = vm.RebootRequested && boot < VmcallExit.MaxReboots;
                 string dropped = vm.DroppedByDevices;
@@ -63,6 +65,19 @@ namespace BareVisor.Kernel.Vmx
                 if (!reboot)
                     return;
             }
+        }
+
+        // What the CPU tags this VM's cached translations with; Destroy invalidates both.
+        private static void LogTags(VirtualMachine vm)
+        {
+            TextBuffer line = new TextBuffer(stackalloc char[120]);
+            line.Append("vm ");
+            line.Append(vm.Name);
+            line.Append(": VPID ");
+            line.AppendDecimal(vm.Vpid);
+            line.Append(", EPTP ");
+            line.AppendHexPrefixed(vm.Eptp, 1);
+            Log.Info(line.Text);
         }
 
         private static string ModeName(GuestStartMode mode) => mode switch

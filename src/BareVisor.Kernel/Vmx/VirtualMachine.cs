@@ -46,6 +46,11 @@ namespace BareVisor.Kernel.Vmx
 
         internal string Name => _guest.Name;
 
+        /// <summary>The VPID this VM's translations are tagged with (0: the CPU has no VPID).</summary>
+        internal ushort Vpid => _vpid;
+
+        internal ulong Eptp => _memory.Eptp;
+
         private VirtualMachine(GuestDefinition spec, GuestMemory memory)
         {
             _guest = spec;
@@ -249,18 +254,41 @@ namespace BareVisor.Kernel.Vmx
                 Native.TryWriteMsr(msr, 0);
         }
 
-        // The guest's EPT pages and VPID will be reused: drop what the CPU cached from them.
+        // The guest's EPT pages and VPID will be reused: drop what the CPU cached from them, and
+        // report each invalidation with the CPU's answer (status 0 is VMsucceed, see VMX_STATUS in
+        // boot/vmx.asm), since a skipped or refused one lets the next VM see this one's pages.
         internal void Destroy()
         {
             Native.VmClear(_vmcs.Value);
+            TextBuffer line = new TextBuffer(stackalloc char[160]);
             ulong* descriptor = stackalloc ulong[2];
             descriptor[0] = _memory.Eptp;
             descriptor[1] = 0;
-            Native.InvEpt(SingleContext, descriptor);
+            int status = Native.InvEpt(SingleContext, descriptor);
+            line.Append("INVEPT single-context EPTP ");
+            line.AppendHexPrefixed(_memory.Eptp, 1);
             if (_vpid != 0)
             {
                 descriptor[0] = _vpid;
-                Native.InvVpid(SingleContext, descriptor);
+                status |= Native.InvVpid(SingleContext, descriptor) << 2;
+                line.Append(", INVVPID single-context VPID ");
+                line.AppendDecimal(_vpid);
+            }
+            TextBuffer report = new TextBuffer(stackalloc char[240]);
+            report.Append("vm ");
+            report.Append(Name);
+            report.Append(status == 0 ? ": translations invalidated: " : ": invalidation refused: ");
+            report.Append(line.Text);
+            if (status == 0)
+            {
+                Log.Info(report.Text);
+            }
+            else
+            {
+                report.Append(" (status ");
+                report.AppendHexPrefixed((ulong)status, 1);
+                report.Append("); the next VM may see this one's cached translations");
+                Log.Error(report.Text);
             }
             _memory.Destroy();
             PhysicalMemory.Allocator.Free(_vmcs, 1);

@@ -1,5 +1,6 @@
 // Host test code.
 using System;
+using System.Linq;
 using System.Text;
 using BareVisor.Core.Cpu;
 using BareVisor.Core.Tests.Fakes;
@@ -55,12 +56,14 @@ namespace BareVisor.Core.Tests.Cpu
             s.Msrs[Msr.Ia32VmxCr0Fixed1] = 0xffffffff;
             s.Msrs[Msr.Ia32VmxCr4Fixed0] = 0x2000;
             s.Msrs[Msr.Ia32VmxCr4Fixed1] = 0x003767ff;
+            s.Msrs[Msr.Ia32VmxVmcsEnum] = 0x34;
             s.Msrs[Msr.Ia32VmxProcbasedCtls2] = 0x0053bfff00000000;
             s.Msrs[Msr.Ia32VmxEptVpidCap] = SkylakeEptVpidCap;
             s.Msrs[Msr.Ia32VmxTruePinbasedCtls] = 0x0000007f00000016;
             s.Msrs[Msr.Ia32VmxTrueProcbasedCtls] = 0xfff9fffe04006172;
             s.Msrs[Msr.Ia32VmxTrueExitCtls] = 0x01ffffff00036dfb;
             s.Msrs[Msr.Ia32VmxTrueEntryCtls] = 0x0003ffff000011fb;
+            s.Msrs[Msr.Ia32VmxVmfunc] = 0x1;
         }
 
         private static VirtualizationReport Probe(FakeCpuState s)
@@ -99,6 +102,60 @@ namespace BareVisor.Core.Tests.Cpu
             Assert.Equal(SkylakeEptVpidCap, r.EptVpidCap);
             Assert.Equal(0x80000021UL, r.Cr0Fixed0);
             Assert.Equal(0x2000UL, r.Cr4Fixed0);
+        }
+
+        // The boot report prints this list: every capability MSR the CPU has, each once, in index
+        // order, with the value read (the plain control MSRs as well as their TRUE versions).
+        [Fact]
+        public void EveryCapabilityMsrIsListedOnceInIndexOrderWithItsValue()
+        {
+            FakeCpuState s = Intel(featureControl: 0x5);
+            SkylakeCapabilities(s);
+            VirtualizationReport r = Probe(s);
+            uint[] all = Enumerable.Range((int)Msr.Ia32VmxBasic, (int)(Msr.Ia32VmxVmfunc - Msr.Ia32VmxBasic + 1)).Select(i => (uint)i).ToArray();
+            Assert.Equal(all, r.CapabilityMsrs.Select(m => m.Index));
+            Assert.All(r.CapabilityMsrs, m => Assert.Equal(s.Msrs[m.Index], m.Value));
+            Assert.Equal("IA32_VMX_BASIC", r.CapabilityMsrs[0].Name);
+            Assert.Equal("IA32_VMX_VMCS_ENUM", r.CapabilityMsrs[10].Name);
+            Assert.Equal("IA32_VMX_TRUE_ENTRY_CTLS", r.CapabilityMsrs[16].Name);
+            Assert.Equal("IA32_VMX_VMFUNC", r.CapabilityMsrs[17].Name);
+            Assert.All(r.CapabilityMsrs, m => Assert.StartsWith("IA32_VMX_", m.Name));
+        }
+
+        [Fact]
+        public void WithoutVmFunctionsTheVmfuncMsrIsNotRead()
+        {
+            FakeCpuState s = Intel(featureControl: 0x5);
+            SkylakeCapabilities(s);
+            s.Msrs[Msr.Ia32VmxProcbasedCtls2] = 0x00539fff00000000; // bit 45 (enable VM functions) clear
+            s.Msrs.Remove(Msr.Ia32VmxVmfunc);
+            VirtualizationReport r = Probe(s);
+            Assert.DoesNotContain(Msr.Ia32VmxVmfunc, s.Reads);
+            Assert.Equal(Msr.Ia32VmxTrueEntryCtls, r.CapabilityMsrs[^1].Index);
+        }
+
+        [Fact]
+        public void WithTertiaryControlsTheirMsrIsReadLast()
+        {
+            FakeCpuState s = Intel(featureControl: 0x5);
+            SkylakeCapabilities(s);
+            s.Msrs[Msr.Ia32VmxProcbasedCtls] |= 1UL << 49;
+            s.Msrs[Msr.Ia32VmxTrueProcbasedCtls] |= 1UL << 49;
+            s.Msrs[Msr.Ia32VmxProcbasedCtls3] = 0xff;
+            VirtualizationReport r = Probe(s);
+            Assert.Equal(Msr.Ia32VmxProcbasedCtls3, r.CapabilityMsrs[^1].Index);
+            Assert.Equal(0xffUL, r.CapabilityMsrs[^1].Value);
+            Assert.Equal(19, r.CapabilityMsrs.Count);
+        }
+
+        [Fact]
+        public void EveryCapabilityMsrIndexHasItsSdmName()
+        {
+            Assert.Equal("IA32_VMX_EPT_VPID_CAP", Msr.VmxCapabilityName(Msr.Ia32VmxEptVpidCap));
+            Assert.Equal("IA32_VMX_TRUE_PINBASED_CTLS", Msr.VmxCapabilityName(Msr.Ia32VmxTruePinbasedCtls));
+            Assert.Equal("IA32_VMX_PROCBASED_CTLS3", Msr.VmxCapabilityName(Msr.Ia32VmxProcbasedCtls3));
+            Assert.Null(Msr.VmxCapabilityName(Msr.Ia32VmxProcbasedCtls3 + 1));
+            Assert.Null(Msr.VmxCapabilityName(Msr.Ia32FeatureControl));
         }
 
         [Fact]
@@ -227,9 +284,11 @@ namespace BareVisor.Core.Tests.Cpu
         {
             FakeCpuState s = Intel(0x5);
             SkylakeCapabilities(s);
+            s.Msrs[Msr.Ia32VmxProcbasedCtls] = 0x7ff9fffe0401e172;
             s.Msrs[Msr.Ia32VmxTrueProcbasedCtls] = 0x7ff9fffe04006172;
             s.Msrs.Remove(Msr.Ia32VmxProcbasedCtls2);
             s.Msrs.Remove(Msr.Ia32VmxEptVpidCap);
+            s.Msrs.Remove(Msr.Ia32VmxVmfunc);
             VirtualizationReport r = Probe(s);
             Assert.True(r.VmxUsable);
             Assert.Equal(0UL, r.ProcBased2);

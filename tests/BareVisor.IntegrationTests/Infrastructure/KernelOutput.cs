@@ -1,5 +1,6 @@
 // Host side. Reads one run's serial lines the way the kernel's output contract describes them;
 // every failed expectation carries the whole serial log and the emulator log's tail.
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using BareVisor.Emulators;
@@ -25,6 +26,17 @@ public sealed class KernelOutput
             Fail($"expected a serial line matching /{pattern}/");
         return match;
     }
+
+    // "[    0.024452] warn  boot: ..." as Log.cs writes it.
+    private static readonly Regex LogLine = new(@"^\[\s*\d+\.\d+\] (debug|info|warn|error) +(.*)$");
+
+    /// <summary>The kernel's log lines with their level (debug, info, warn, error), in order; unprefixed lines are left out.</summary>
+    public IReadOnlyList<(string Level, string Text)> LogLines() =>
+        SerialText.Printable(Result.SerialRaw).Split('\n')
+                  .Select(line => LogLine.Match(line.TrimEnd()))
+                  .Where(m => m.Success)
+                  .Select(m => (m.Groups[1].Value, m.Groups[2].Value))
+                  .ToList();
 
     /// <summary>Index of the first line matching <paramref name="pattern"/>, or -1.</summary>
     public int IndexOf(string pattern)
