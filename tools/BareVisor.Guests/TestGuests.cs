@@ -265,19 +265,31 @@ public static class TestGuests
         p.CheckEqual("vmx-hidden", Cpuid(1, ecx), 0, mask: Leaf1EcxVmx);
         AddHypercallChecks(p, ProtectedModeMessage);
         p.CheckEqual("vmcall-console-write-outside-ram", a => p.EmitHypercall(Hypercall.ConsoleWrite, 0x40000000, 16), uint.MaxValue);
-        // Any exception here ends the guest through the unexpected-exception path.
-        p.Check("invd-runs", a =>
-        {
-            a.invd();
-            a.cmp(eax, eax);
-        });
-        p.Check("wbinvd-runs", a =>
-        {
-            a.wbinvd();
-            a.cmp(eax, eax);
-        });
+        // A value written just before INVD must still be there after it: a real INVD may drop the
+        // dirty line, BareVisor's handler must not (it only skips the instruction). EAX is cleared
+        // first, so a handler that resumes past the read-back fails too.
+        AddCacheFlushCheck(p, "invd-keeps-a-fresh-write", InvdMarker, a => a.invd());
+        // WBINVD does not exit (no "WBINVD exiting"): the guest's write-back must keep the value.
+        AddCacheFlushCheck(p, "wbinvd-keeps-a-fresh-write", WbinvdMarker, a => a.wbinvd());
         p.PowerOff(ProtectedModePowerOffStatus);
         return p.Build();
+    }
+
+    /// <summary>What prot32 writes just before INVD and WBINVD and reads back after them.</summary>
+    public const uint InvdMarker = 0x1A7D_0001;
+    public const uint WbinvdMarker = 0x3B1A_0002;
+
+    // Store marker, clear EAX, flush, load the marker back into EAX.
+    private static void AddCacheFlushCheck(GuestProgram p, string name, uint marker, System.Action<Assembler> flush)
+    {
+        ulong slot = p.Layout.Scratch;
+        p.CheckEqual(name, a =>
+        {
+            a.mov(__dword_ptr[slot], marker);
+            a.xor(eax, eax);
+            flush(a);
+            a.mov(eax, __dword_ptr[slot]);
+        }, marker);
     }
 
     public static GuestImage LongMode()
