@@ -540,23 +540,18 @@ public static class TestGuests
     /// <summary>The word a reboot guest leaves in its RAM before rebooting: a fresh start must not see it.</summary>
     public const ushort RebootMarker = 0xB007;
 
+    /// <summary>How BareVisor stops the reboot guest at each of its requests; it restarts it MaxReboots times.</summary>
+    public const string RebootStop = "reboot requested";
+
+    // Every boot asks for a reboot: BareVisor restarts the guest Hypercall.MaxReboots times and
+    // then leaves it stopped at its next request; the hypercall never returns.
     public static GuestImage Reboot()
     {
         var p = new GuestProgram("reboot", GuestMode.Real, "reboot hypercall", memoryMiB: 4);
         ulong marker = p.Layout.Scratch + 0x100;
         p.CheckEqual("ram-fresh-at-start", a => a.movzx(eax, __word_ptr[marker]), 0);
         p.Emit(a => a.mov(__word_ptr[marker], RebootMarker));
-        p.Print("asking for a reboot\n");
-        // Past the limit BareVisor either stops the guest or refuses; both are accepted.
-        p.Emit(a =>
-        {
-            p.EmitHypercall(Hypercall.Reboot);
-            p.EmitPrint("reboot hypercall returned ");
-            p.EmitPrintHexAccumulator();
-            p.EmitPrint("\n");
-        });
-        p.PowerOff(0);
-        p.ExpectedStop = null;
+        p.ExpectStop("reboot", RebootStop, a => p.EmitHypercall(Hypercall.Reboot));
         return p.Build();
     }
 
