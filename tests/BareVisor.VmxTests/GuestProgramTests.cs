@@ -13,15 +13,15 @@ namespace BareVisor.VmxTests;
 public sealed class GuestProgramTests
 {
     [Theory]
-    [InlineData(GuestMode.Real, 0x7C00UL)]
-    [InlineData(GuestMode.Protected, 0x100000UL)]
-    [InlineData(GuestMode.Long, 0x100000UL)]
-    public void ImageStartsAtTheModesLoadAddress(GuestMode mode, ulong load)
+    [InlineData(GuestMode.Real, 0x7C00UL, 16)]
+    [InlineData(GuestMode.Protected, 0x100000UL, 32)]
+    [InlineData(GuestMode.Long, 0x100000UL, 64)]
+    public void ImageStartsAtTheModesLoadAddress(GuestMode mode, ulong load, int bitness)
     {
         GuestImage image = new GuestProgram("t", mode, "").PowerOff(0).Build();
         Assert.Equal(load, image.LoadAddress);
+        Assert.Equal(bitness, mode.Bitness());
         Assert.Equal(Iced.Intel.Code.Cli, image.DecodeCode()[0].Code);
-        Assert.Equal(mode.Bitness() == 16 ? 16 : mode.Bitness(), mode.Bitness());
     }
 
     [Fact]

@@ -252,19 +252,31 @@ public static class TestGuests
         p.CheckEqual("vmx-hidden", Cpuid(1, ecx), 0, mask: Leaf1EcxVmx);
         AddHypercallChecks(p, ProtectedModeMessage);
         p.CheckEqual("vmcall-console-write-outside-ram", a => p.EmitHypercall(Hypercall.ConsoleWrite, 0x40000000, 16), uint.MaxValue);
-        // Any exception here ends the guest through the unexpected-exception path.
-        p.Check("invd-runs", a =>
-        {
-            a.invd();
-            a.cmp(eax, eax);
-        });
-        p.Check("wbinvd-runs", a =>
-        {
-            a.wbinvd();
-            a.cmp(eax, eax);
-        });
+        // A value written just before INVD must still be there after it: a real INVD may drop the
+        // dirty line, BareVisor's handler must not (it only skips the instruction). EAX is cleared
+        // first, so a handler that resumes past the read-back fails too.
+        AddCacheFlushCheck(p, "invd-keeps-a-fresh-write", InvdMarker, a => a.invd());
+        // WBINVD does not exit (no "WBINVD exiting"): the guest's write-back must keep the value.
+        AddCacheFlushCheck(p, "wbinvd-keeps-a-fresh-write", WbinvdMarker, a => a.wbinvd());
         p.PowerOff(ProtectedModePowerOffStatus);
         return p.Build();
+    }
+
+    /// <summary>What prot32 writes just before INVD and WBINVD and reads back after them.</summary>
+    public const uint InvdMarker = 0x1A7D_0001;
+    public const uint WbinvdMarker = 0x3B1A_0002;
+
+    // Store marker, clear EAX, flush, load the marker back into EAX.
+    private static void AddCacheFlushCheck(GuestProgram p, string name, uint marker, System.Action<Assembler> flush)
+    {
+        ulong slot = p.Layout.Scratch;
+        p.CheckEqual(name, a =>
+        {
+            a.mov(__dword_ptr[slot], marker);
+            a.xor(eax, eax);
+            flush(a);
+            a.mov(eax, __dword_ptr[slot]);
+        }, marker);
     }
 
     public static GuestImage LongMode()
@@ -515,23 +527,18 @@ public static class TestGuests
     /// <summary>The word a reboot guest leaves in its RAM before rebooting: a fresh start must not see it.</summary>
     public const ushort RebootMarker = 0xB007;
 
+    /// <summary>How BareVisor stops the reboot guest at each of its requests; it restarts it MaxReboots times.</summary>
+    public const string RebootStop = "reboot requested";
+
+    // Every boot asks for a reboot: BareVisor restarts the guest Hypercall.MaxReboots times and
+    // then leaves it stopped at its next request; the hypercall never returns.
     public static GuestImage Reboot()
     {
         var p = new GuestProgram("reboot", GuestMode.Real, "reboot hypercall", memoryMiB: 4);
         ulong marker = p.Layout.Scratch + 0x100;
         p.CheckEqual("ram-fresh-at-start", a => a.movzx(eax, __word_ptr[marker]), 0);
         p.Emit(a => a.mov(__word_ptr[marker], RebootMarker));
-        p.Print("asking for a reboot\n");
-        // Past the limit BareVisor either stops the guest or refuses; both are accepted.
-        p.Emit(a =>
-        {
-            p.EmitHypercall(Hypercall.Reboot);
-            p.EmitPrint("reboot hypercall returned ");
-            p.EmitPrintHexAccumulator();
-            p.EmitPrint("\n");
-        });
-        p.PowerOff(0);
-        p.ExpectedStop = null;
+        p.ExpectStop("reboot", RebootStop, a => p.EmitHypercall(Hypercall.Reboot));
         return p.Build();
     }
 

@@ -14,7 +14,8 @@ namespace BareVisor.BootMediaTests.Infrastructure;
 public sealed class BootCheck
 {
     public const string Banner = @"^BareVisor \d+\.\d+\.\d+ on x86-64$";
-    public const string NoVtx = "^BareVisor: VT-x not available: .+";
+    // QEMU TCG's `-cpu max` (QemuLaunch) is an AMD CPU with SVM and the hypervisor bit, no VMX.
+    public const string NoVtx = @"^BareVisor: VT-x not available: CPU has no VMX \(CPUID\.1:ECX\.VMX = 0\); this is an AMD CPU \(AMD SVM present\); running under a hypervisor that does not expose VMX$";
     public const string VtxUsable = "^vmx: VT-x usable";
 
     private readonly EmulatorResult result;

@@ -91,8 +91,8 @@ public sealed class GuestRun
                $"expected 'vm {name}: stopped: {reason}', got: {string.Join(" | ", vm.Stops)}", name);
     }
 
-    /// <summary>The exits line exists, parses, and counts at least <paramref name="minimum"/> exits of <paramref name="reason"/>.</summary>
-    public long ExpectExits(string name, string reason, long minimum = 1)
+    /// <summary>The VM's last exits line, parsed; fails when there is none or it does not parse.</summary>
+    public IReadOnlyDictionary<string, long> ExitsOf(string name)
     {
         GuestRecord vm = Vm(name);
         IReadOnlyDictionary<string, long> exits = null;
@@ -105,10 +105,28 @@ public sealed class GuestRun
             Fail($"vm {name}: unreadable exits line: {e.Message}", name);
         }
         Expect(exits != null, $"no 'vm {name}: exits: ...' line", name);
-        long count = vm.ExitCount(reason);
-        Expect(count >= minimum, $"vm {name}: expected at least {minimum} {reason} exits, got {count} ({string.Join(", ", exits.Select(kv => kv.Key + " " + kv.Value))})", name);
+        return exits;
+    }
+
+    /// <summary>The exits line counts at least <paramref name="minimum"/> exits of <paramref name="reason"/>.</summary>
+    public long ExpectExits(string name, string reason, long minimum = 1)
+    {
+        IReadOnlyDictionary<string, long> exits = ExitsOf(name);
+        long count = Vm(name).ExitCount(reason);
+        Expect(count >= minimum, $"vm {name}: expected at least {minimum} {reason} exits, got {count} ({Describe(exits)})", name);
         return count;
     }
+
+    /// <summary>The exits line counts exactly <paramref name="expected"/> exits of <paramref name="reason"/> (0: none listed).</summary>
+    public void ExpectExitCount(string name, string reason, long expected)
+    {
+        IReadOnlyDictionary<string, long> exits = ExitsOf(name);
+        long count = Vm(name).ExitCount(reason);
+        Expect(count == expected, $"vm {name}: expected {expected} {reason} exits, got {count} ({Describe(exits)})", name);
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, long> exits) =>
+        string.Join(", ", exits.Select(kv => kv.Key + " " + kv.Value));
 
     /// <summary>Lines BareVisor printed about the VM that match <paramref name="pattern"/> (case-insensitive).</summary>
     public IReadOnlyList<string> VmLinesMatching(string name, string pattern)

@@ -20,6 +20,9 @@ public sealed class GuestRunFixture : IAsyncLifetime
 {
     public const int MemoryMiB = 128;
 
+    /// <summary>A model with XSAVE (and VMX with EPT): long-xsetbv's checks must pass on it, not skip.</summary>
+    public const string BochsCpuModel = "corei7_skylake_x";
+
     /// <summary>Generous: the whole suite takes seconds in Bochs, but CI machines are shared.</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
@@ -44,6 +47,7 @@ public sealed class GuestRunFixture : IAsyncLifetime
                 Boot = BootSource.Iso(iso),
                 MemoryMiB = MemoryMiB,
                 Cpus = 1,
+                BochsCpuModel = BochsCpuModel,
                 Timeout = Limit,
                 RunsDirectory = repository.TestRuns,
             };
