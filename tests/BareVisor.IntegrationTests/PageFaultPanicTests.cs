@@ -1,6 +1,7 @@
 // Host side. Boots the ELF through QEMU's Multiboot1 loader (-kernel) with "fault=pagefault":
 // the kernel touches page 0 on purpose, and its exception path must name the fault, resolve
 // RIP to the C# method through the map file, and still power off.
+using BareVisor.Emulators;
 using BareVisor.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -32,7 +33,7 @@ public sealed class PageFaultPanicTests(PageFaultPanicTests.Boot boot, ITestOutp
     public void Cr2IsTheNullAddress() => Output.Line(@"^panic: CR2 0x0+$");
 
     [Fact]
-    public void PowerOffFollowsThePanic() => BootReport.PoweredOffAfter(Output, ExceptionLine, Log);
+    public void PowerOffFollowsThePanic() => BootReport.PowerOffLineAfter(Output, ExceptionLine);
 
-    public sealed class Boot() : KernelBootFixture("fault=pagefault");
+    public sealed class Boot() : KernelBootFixture("fault=pagefault", ExpectedEnd.PanicThenPowerOff);
 }
