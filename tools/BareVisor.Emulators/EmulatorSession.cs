@@ -55,7 +55,7 @@ public static class EmulatorSession
         Task typist = Task.CompletedTask;
         Task input = Task.CompletedTask;
         RunEnd end;
-        if (link != null && !await link.AcceptAsync(process.WaitForExitAsync(), ConnectLimit, serialPath))
+        if (link != null && await link.AcceptAsync(process.WaitForExitAsync(), ConnectLimit, serialPath) != SerialConnection.Connected)
         {
             end = process.HasExited ? RunEnd.ExitedByItself : await Stop(run, process, TimeSpan.Zero, RunEnd.SerialNotConnected);
         }
