@@ -31,7 +31,7 @@ public static class BootReport
     public static void EndedAsExpected(KernelOutput output, ExpectedEnd expected, ITestOutputHelper log)
     {
         EmulatorResult result = output.Result;
-        log.WriteLine($"{result.Run.Describe()}: {result.End} after {result.WallTime.TotalSeconds:F1} s, exit code {result.ExitCode}, {result.PowerOffDevice}");
+        log.WriteLine($"{result.Run.Describe()}: {result.End} after {result.WallTime.TotalSeconds:F1} s, exit code {result.ExitCode?.ToString() ?? "none"}, {result.PowerOffDevice}");
         IReadOnlyList<string> problems = PowerOffCheck.Problems(result, expected);
         output.Expect(problems.Count == 0, $"the run did not end as {expected}: {string.Join("; ", problems)}");
     }
