@@ -84,9 +84,11 @@ public sealed class SerialLinkTests : IDisposable
             {
                 await wire.ReadExactlyAsync(one);
                 Assert.Equal(Text[i], (char)one[0]);
-                // The typist now waits for the clock: the pause it asked for is the interval, and
-                // nothing more is sent until the clock has moved on by it.
-                Assert.Equal(interval, await clock.TimerCreated(pauses + i));
+                // The typist now waits for the clock (rather than going on to the end): the pause
+                // it asked for is the interval, and nothing more is sent until the clock has moved on by it.
+                Task<TimeSpan> pause = clock.TimerCreated(pauses + i);
+                Assert.Same(pause, await Task.WhenAny(pause, typing));
+                Assert.Equal(interval, await pause);
                 Assert.Equal(0, emulator.Available);
                 Assert.False(typing.IsCompleted);
                 clock.Advance(interval);
@@ -126,7 +128,10 @@ public sealed class SerialLinkTests : IDisposable
         using var link = SerialLink.Listen(clock);
         var within = TimeSpan.FromSeconds(30);
         Task<SerialConnection> accepting = link.AcceptAsync(NeverExits, within, LogPath);
-        Assert.Equal(within, await clock.TimerCreated(0));
+        // The limit is a timer on the line's clock (one on the wall clock would end the wait instead).
+        Task<TimeSpan> limit = clock.TimerCreated(0);
+        Assert.Same(limit, await Task.WhenAny(limit, accepting));
+        Assert.Equal(within, await limit);
         clock.Advance(within - TimeSpan.FromTicks(1));
         Assert.False(accepting.IsCompleted);
         clock.Advance(TimeSpan.FromTicks(1));
