@@ -86,9 +86,6 @@ public sealed class BochsUefiBootTests(BochsUefiBootTests.Boot boot, ITestOutput
         Output.Expect(line.Contains("locked by BareVisor"), $"IA32_FEATURE_CONTROL was not locked by BareVisor: \"{line}\"");
     }
 
-    [Fact]
-    public void PowersOffWithinTheLimit() => BootReport.PoweredOff(Output, Log);
-
     // One CPU: OVMF's start-up in Bochs takes about 10 s with one and 17 s with two.
     public sealed class Boot() : IsoBootFixture(EmulatorKind.Bochs, Firmware.Uefi, memoryMiB: 128, cpus: 1, timeoutSeconds: 90);
 }

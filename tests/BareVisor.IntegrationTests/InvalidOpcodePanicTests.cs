@@ -2,6 +2,7 @@
 // kernel executes UD2 on purpose (cpu_invalid_opcode in boot/cpu.asm, called from
 // FaultInjection.Run), and the panic must name vector 6 #UD, resolve RIP to that routine, dump the
 // registers, trace the stack back to the fault injector and power off.
+using BareVisor.Emulators;
 using BareVisor.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -33,7 +34,7 @@ public sealed class InvalidOpcodePanicTests(InvalidOpcodePanicTests.Boot boot, I
     public void StackTraceReachesTheFaultInjector() => PanicReport.StackTraceHasFrame(Output, "FaultInjection__Run");
 
     [Fact]
-    public void PowerOffFollowsThePanic() => BootReport.PoweredOffAfter(Output, PanicReport.ExceptionLine, Log);
+    public void PowerOffFollowsThePanic() => BootReport.PowerOffLineAfter(Output, PanicReport.ExceptionLine);
 
-    public sealed class Boot() : KernelBootFixture("fault=invalid-opcode");
+    public sealed class Boot() : KernelBootFixture("fault=invalid-opcode", ExpectedEnd.PanicThenPowerOff);
 }

@@ -3,6 +3,7 @@
 // exception path must name the fault with its error code, resolve RIP to the C# method through the
 // symbol table, give CR2, every register and a stack trace back to the fault injector, and still
 // power off.
+using BareVisor.Emulators;
 using BareVisor.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -43,7 +44,7 @@ public sealed class PageFaultPanicTests(PageFaultPanicTests.Boot boot, ITestOutp
     public void StackTraceReachesTheFaultInjector() => PanicReport.StackTraceHasFrame(Output, "FaultInjection__Run");
 
     [Fact]
-    public void PowerOffFollowsThePanic() => BootReport.PoweredOffAfter(Output, PanicReport.ExceptionLine, Log);
+    public void PowerOffFollowsThePanic() => BootReport.PowerOffLineAfter(Output, PanicReport.ExceptionLine);
 
-    public sealed class Boot() : KernelBootFixture("fault=pagefault");
+    public sealed class Boot() : KernelBootFixture("fault=pagefault", ExpectedEnd.PanicThenPowerOff);
 }

@@ -23,7 +23,7 @@ public sealed class RuntimeSelfTestTests(RuntimeSelfTestTests.Boot boot, ITestOu
     }
 
     [Fact]
-    public void TheKernelGoesOnAfterTheChecks() => BootReport.PoweredOffAfter(Output, SummaryLine, Log);
+    public void TheKernelGoesOnAfterTheChecks() => BootReport.PowerOffLineAfter(Output, SummaryLine);
 
     public sealed class Boot() : KernelBootFixture("selftest=runtime");
 }

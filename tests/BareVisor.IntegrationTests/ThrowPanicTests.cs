@@ -1,6 +1,7 @@
 // Host side. Boots the ELF through QEMU's Multiboot1 loader with "fault=throw": a C# exception
 // nobody catches must reach the kernel's last-chance handler, which names its type and message
 // and powers off.
+using BareVisor.Emulators;
 using BareVisor.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -28,7 +29,7 @@ public sealed class ThrowPanicTests(ThrowPanicTests.Boot boot, ITestOutputHelper
     }
 
     [Fact]
-    public void PowerOffFollowsThePanic() => BootReport.PoweredOffAfter(Output, UnhandledLine, Log);
+    public void PowerOffFollowsThePanic() => BootReport.PowerOffLineAfter(Output, UnhandledLine);
 
-    public sealed class Boot() : KernelBootFixture("fault=throw");
+    public sealed class Boot() : KernelBootFixture("fault=throw", ExpectedEnd.PanicThenPowerOff);
 }

@@ -29,17 +29,23 @@ public sealed class EmulatorResult
     /// <summary>The emulator's stdout and stderr (Bochs's port 0xE9 output lands here).</summary>
     public string ConsoleText { get; init; }
 
-    /// <summary>The exit status of the emulator (through timeout), or null when it was killed.</summary>
+    /// <summary>The emulator's exit status when it ended by itself (<see cref="RunEnd.ExitedByItself"/>), else null.</summary>
     public int? ExitCode { get; init; }
 
     public RunEnd End { get; init; }
+
+    /// <summary>Bochs's fatal panic, the message it ended with (see <see cref="BochsPanic"/>); null when not Bochs or none.</summary>
+    public BochsPanic BochsPanic => Run?.Emulator == EmulatorKind.Bochs ? BochsPanic.Parse(EmulatorLog) : null;
+
+    /// <summary>Which power-off device ended the emulator by itself, if one did.</summary>
+    public PowerOffDevice PowerOffDevice => PowerOffDevices.Recognise(Run.Emulator, End, ExitCode, BochsPanic);
 
     /// <summary>How far <see cref="EmulatorRun.Conversation"/> got and what each step heard.</summary>
     public ConversationLog Conversation { get; init; } = ConversationLog.None;
 
     public TimeSpan WallTime { get; init; }
 
-    public bool TimedOut => End == RunEnd.TimedOut;
+    public bool TimedOut => End == RunEnd.KilledAtTimeout;
 
     // Bochs's debugger names the instruction it stopped at, "(0).[110736398] [0x...] 0008:... out dx, al",
     // when it exits by itself (shutdown port) or after an interrupt; the bracketed number is its tick count.
@@ -76,7 +82,10 @@ public sealed class EmulatorResult
         var report = new StringBuilder();
         report.Append(Run.Describe()).Append(": ").Append(End)
               .Append(" after ").Append(WallTime.TotalSeconds.ToString("F1")).Append(" s")
-              .Append(", exit code ").Append(ExitCode?.ToString() ?? "none (killed)");
+              .Append(", exit code ").Append(ExitCode?.ToString() ?? "none (stopped by the harness or timeout)")
+              .Append(", power-off device ").Append(PowerOffDevice);
+        if (BochsPanic != null)
+            report.Append(", Bochs ended with ").Append(BochsPanic);
         if (BochsTicks is long ticks)
             report.Append(", ").Append(ticks.ToString("N0", CultureInfo.InvariantCulture)).Append(" Bochs ticks");
         report.Append('\n');

@@ -56,10 +56,12 @@ public sealed record EmulatorRun
     public int ContinueThroughStops { get; init; }
 
     /// <summary>
-    /// A cleaned serial line (see <see cref="SerialText"/>) after which the run may end: the
-    /// emulator gets <see cref="StopGrace"/> to exit by itself, then it is killed.
+    /// A cleaned serial line (see <see cref="SerialText"/>) after which the harness ends the run:
+    /// the emulator gets <see cref="StopGrace"/> to exit by itself, then it is stopped. Null: none.
+    /// The kernel's power-off line needs none: after it the harness always waits for the emulator
+    /// to end by itself (<see cref="RunEnd.KilledAfterPowerOffLine"/> when it does not).
     /// </summary>
-    public Func<string, bool> StopAfterLine { get; init; } = SerialText.IsPowerOff;
+    public Func<string, bool> StopAfterLine { get; init; }
 
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(3);
 

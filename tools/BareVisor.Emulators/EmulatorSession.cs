@@ -1,7 +1,8 @@
 // Host side. Runs one emulator session to its end: prepares the run directory, opens the serial
 // line, starts the emulator under a wall-clock limit, follows COM1, holds the run's conversation
-// and types its input, stops the emulator once the stop line has appeared (or a conversation step
-// failed), and gathers the logs into an EmulatorResult.
+// and types its input, waits for the emulator to end by itself after the kernel's power-off line
+// (stopping it only when it does not, which the result records), stops it once a stop line has
+// appeared (or a conversation step failed), and gathers the logs into an EmulatorResult.
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -17,6 +18,11 @@ public static class EmulatorSession
 
     // Bochs leaves its simulation loop within milliseconds of SIGINT.
     private static readonly TimeSpan BochsInterruptGrace = TimeSpan.FromSeconds(2);
+
+    // The kernel writes its power-off devices right after the power-off line, and both emulators
+    // end within milliseconds of the write; the margin is for loaded build machines. An emulator
+    // still running after this has ignored the power-off.
+    private static readonly TimeSpan PowerOffLimit = TimeSpan.FromSeconds(15);
 
     // Past timeout's own TERM and KILL: only reached if timeout itself misbehaves.
     private static readonly TimeSpan BackstopSlack = TimeSpan.FromSeconds(SupervisedProcess.KillAfterSeconds + 5);
@@ -49,9 +55,9 @@ public static class EmulatorSession
         Task typist = Task.CompletedTask;
         Task input = Task.CompletedTask;
         RunEnd end;
-        if (link != null && !await link.AcceptAsync(process.WaitForExitAsync(), ConnectLimit, serialPath))
+        if (link != null && await link.AcceptAsync(process.WaitForExitAsync(), ConnectLimit, serialPath) != SerialConnection.Connected)
         {
-            end = process.HasExited ? RunEnd.Exited : await Stop(run, process, TimeSpan.Zero, RunEnd.SerialNotConnected);
+            end = process.HasExited ? RunEnd.ExitedByItself : await Stop(run, process, TimeSpan.Zero, RunEnd.SerialNotConnected);
         }
         else
         {
@@ -84,7 +90,7 @@ public static class EmulatorSession
             SerialRaw = serial.Text,
             EmulatorLog = RunDirectory.ReadIfPresent(directory, plan.EmulatorLogPath),
             ConsoleText = console,
-            ExitCode = end is RunEnd.Exited or RunEnd.TimedOut ? process.ExitCode : null,
+            ExitCode = end == RunEnd.ExitedByItself ? process.ExitCode : null,
             End = end,
             WallTime = clock.Elapsed,
             Conversation = conversation.Finish(serial.Text, end.ToString(), clock.Elapsed),
@@ -101,30 +107,53 @@ public static class EmulatorSession
             if (cancel.IsCancellationRequested)
                 return await Stop(run, process, TimeSpan.Zero, RunEnd.Cancelled);
             if (clock.Elapsed > backstop)
-                return await Stop(run, process, TimeSpan.Zero, RunEnd.TimedOut);
-            bool stopLine = SawStopLine(run, serial);
+                return await Stop(run, process, TimeSpan.Zero, RunEnd.KilledAtTimeout);
+            SerialNews news = ReadSerial(run, serial);
+            if (news == SerialNews.PowerOffLine)
+                return await AwaitPowerOff(run, process, clock);
             string say = conversation.Advance(serial.Text, clock.Elapsed);
             if (say.Length != 0)
                 typing.TryWrite(say);
             if (conversation.Failure != null)
                 return await Stop(run, process, TimeSpan.Zero, RunEnd.ConversationFailed);
-            if (stopLine)
+            if (news == SerialNews.StopLine)
                 return await Stop(run, process, run.StopGrace, RunEnd.StoppedAfterLine);
             await Task.Delay(PollInterval, CancellationToken.None);
         }
-        return EndedByTimeout(run, process, clock) ? RunEnd.TimedOut : RunEnd.Exited;
+        return EndOfExit(run, process, clock);
     }
 
-    private static bool SawStopLine(EmulatorRun run, SerialFollower serial)
+    // The power-off line is the kernel's promise that the machine ends now: the emulator gets
+    // PowerOffLimit to end by itself, and is stopped (and the run recorded as such) if it does not.
+    private static async Task<RunEnd> AwaitPowerOff(EmulatorRun run, SupervisedProcess process, Stopwatch clock)
+    {
+        if (await process.WaitForExitAsync(PowerOffLimit))
+            return EndOfExit(run, process, clock);
+        return await Stop(run, process, TimeSpan.Zero, RunEnd.KilledAfterPowerOffLine);
+    }
+
+    private enum SerialNews
+    {
+        Nothing,
+        StopLine,
+        PowerOffLine,
+    }
+
+    private static SerialNews ReadSerial(EmulatorRun run, SerialFollower serial)
     {
         string added = serial.ReadNew();
         if (added.Length == 0)
-            return false;
+            return SerialNews.Nothing;
         run.OnSerialText?.Invoke(added);
+        var news = SerialNews.Nothing;
         foreach (string line in SerialText.Lines(serial.Text))
-            if (run.StopAfterLine(line))
-                return true;
-        return false;
+        {
+            if (SerialText.IsPowerOff(line))
+                return SerialNews.PowerOffLine;
+            if (run.StopAfterLine?.Invoke(line) == true)
+                news = SerialNews.StopLine;
+        }
+        return news;
     }
 
     // One typist, so that the conversation's texts and the input's lines never interleave.
@@ -163,17 +192,14 @@ public static class EmulatorSession
     private static async Task<RunEnd> Stop(EmulatorRun run, SupervisedProcess process, TimeSpan grace, RunEnd reason)
     {
         if (grace > TimeSpan.Zero && await process.WaitForExitAsync(grace))
-            return RunEnd.Exited;
+            return RunEnd.ExitedByItself;
         if (run.Emulator == EmulatorKind.Bochs && process.Interrupt() && await process.WaitForExitAsync(BochsInterruptGrace))
             return reason;
         process.KillTree();
         return reason;
     }
 
-    // timeout exits 124 after its SIGTERM and 137 after its SIGKILL; no emulator exits with those
-    // by itself (isa-debug-exit statuses are odd, Bochs always returns 1), and the clock must agree.
-    private static bool EndedByTimeout(EmulatorRun run, SupervisedProcess process, Stopwatch clock) =>
-        run.Timeout > TimeSpan.Zero
-        && process.ExitCode is 124 or 137
-        && clock.Elapsed >= run.Timeout;
+    // An exit the harness did not cause: the emulator's own, unless timeout's limit caused it.
+    private static RunEnd EndOfExit(EmulatorRun run, SupervisedProcess process, Stopwatch clock) =>
+        TimeoutExit.Caused(process.ExitCode, clock.Elapsed, run.Timeout) ? RunEnd.KilledAtTimeout : RunEnd.ExitedByItself;
 }

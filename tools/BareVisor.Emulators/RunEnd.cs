@@ -1,16 +1,27 @@
-// Host side. How an emulator session ended.
+// Host side. How an emulator session ended: by the emulator itself, or by the harness or timeout
+// stopping it (and why). Only ExitedByItself says the machine ended its own run.
 namespace BareVisor.Emulators;
 
 public enum RunEnd
 {
-    /// <summary>The emulator exited by itself (power-off port, triple fault with -no-reboot, error).</summary>
-    Exited,
+    /// <summary>
+    /// The emulator exited without a signal from the harness or from timeout: a power-off device,
+    /// a triple fault with -no-reboot, a fatal error, or Bochs's debugger at its last stop.
+    /// <see cref="EmulatorResult.ExitCode"/> and <see cref="EmulatorResult.PowerOffDevice"/> say more.
+    /// </summary>
+    ExitedByItself,
 
-    /// <summary>The stop line appeared and the emulator was killed after its grace period.</summary>
+    /// <summary>
+    /// The kernel's power-off line came, but the emulator was still running when the harness's
+    /// wait for it to end by itself ran out, so it was stopped: the power-off did not work.
+    /// </summary>
+    KilledAfterPowerOffLine,
+
+    /// <summary><see cref="EmulatorRun.StopAfterLine"/> matched and the emulator was stopped after its grace period.</summary>
     StoppedAfterLine,
 
-    /// <summary>The wall-clock limit ended it.</summary>
-    TimedOut,
+    /// <summary>The wall-clock limit ended it (timeout's signal, or the harness's backstop).</summary>
+    KilledAtTimeout,
 
     /// <summary>The caller cancelled it (Ctrl-C in BareVisor.Run).</summary>
     Cancelled,

@@ -3,7 +3,8 @@
 // line works both ways. The system picks the port while listening, so parallel runs never race
 // for one. Everything received is appended to serial.log in the run directory, byte for byte as
 // an emulator in file mode wrote it, so SerialFollower and the reports read it as before; typed
-// text goes to the guest one byte at a time.
+// text goes to the guest one byte at a time. Its waits run on a TimeProvider, so the tests check
+// the pace and the give-up on a clock they move themselves.
 using System;
 using System.IO;
 using System.Net;
@@ -14,21 +15,38 @@ using System.Threading.Tasks;
 
 namespace BareVisor.Emulators;
 
+/// <summary>Whether the emulator connected its COM1, and if not, why the wait ended.</summary>
+internal enum SerialConnection
+{
+    Connected,
+
+    /// <summary>The emulator exited first (it failed at start).</summary>
+    EmulatorExited,
+
+    /// <summary>The wait's limit passed.</summary>
+    GaveUp,
+}
+
 internal sealed class SerialLink : IDisposable
 {
     private readonly TcpListener listener;
+    private readonly TimeProvider time;
     private FileStream log;
     private NetworkStream stream;
     private Task receiving = Task.CompletedTask;
 
-    private SerialLink(TcpListener listener) => this.listener = listener;
+    private SerialLink(TcpListener listener, TimeProvider time)
+    {
+        this.listener = listener;
+        this.time = time;
+    }
 
-    /// <summary>Listens on a free port of 127.0.0.1.</summary>
-    public static SerialLink Listen()
+    /// <summary>Listens on a free port of 127.0.0.1; waits run on <paramref name="time"/> (the system's clock when null).</summary>
+    public static SerialLink Listen(TimeProvider time = null)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start(1);
-        return new SerialLink(listener);
+        return new SerialLink(listener, time ?? TimeProvider.System);
     }
 
     /// <summary>Where the emulator connects, "127.0.0.1:port" (the syntax of Bochs and QEMU alike).</summary>
@@ -37,15 +55,15 @@ internal sealed class SerialLink : IDisposable
     /// <summary>
     /// Waits until the emulator connects, at most <paramref name="within"/>, and gives up early
     /// when <paramref name="exited"/> completes first (an emulator that failed at start). From
-    /// then on what it sends is appended to <paramref name="logPath"/>, created empty now. False
-    /// when it did not connect.
+    /// then on what it sends is appended to <paramref name="logPath"/>, created empty now.
     /// </summary>
-    public async Task<bool> AcceptAsync(Task exited, TimeSpan within, string logPath)
+    public async Task<SerialConnection> AcceptAsync(Task exited, TimeSpan within, string logPath)
     {
         log = new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        using var giveUp = new CancellationTokenSource(within);
+        using var giveUp = new CancellationTokenSource(within, time);
         Task<Socket> accept = listener.AcceptSocketAsync(giveUp.Token).AsTask();
-        if (await Task.WhenAny(accept, exited) != accept)
+        bool exitedFirst = await Task.WhenAny(accept, exited) != accept;
+        if (exitedFirst)
             giveUp.Cancel();
         Socket socket;
         try
@@ -54,7 +72,7 @@ internal sealed class SerialLink : IDisposable
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return exitedFirst ? SerialConnection.EmulatorExited : SerialConnection.GaveUp;
         }
         finally
         {
@@ -64,7 +82,7 @@ internal sealed class SerialLink : IDisposable
         socket.NoDelay = true;
         stream = new NetworkStream(socket, ownsSocket: true);
         receiving = ReceiveAsync(stream);
-        return true;
+        return SerialConnection.Connected;
     }
 
     /// <summary>
@@ -82,7 +100,7 @@ internal sealed class SerialLink : IDisposable
             {
                 one[0] = value;
                 await stream.WriteAsync(one, cancel);
-                await Task.Delay(interval, cancel);
+                await Task.Delay(interval, time, cancel);
             }
             return true;
         }
@@ -97,7 +115,7 @@ internal sealed class SerialLink : IDisposable
     /// the connection ends and everything it sent is in the log.
     /// </summary>
     public Task<bool> DrainAsync(TimeSpan within) =>
-        receiving.WaitAsync(within).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+        receiving.WaitAsync(within, time).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
 
     public void Dispose()
     {

@@ -39,4 +39,9 @@ public static class SerialText
     public static string StripPrefix(string line) => LogPrefix.Replace(line, "", 1);
 
     public static bool IsPowerOff(string cleanLine) => cleanLine == PowerOffLine;
+
+    /// <summary>Every line of the kernel's panic report starts so (Diagnostics/Panic.cs, StackTrace.cs).</summary>
+    public const string PanicPrefix = "panic: ";
+
+    public static bool IsPanic(string cleanLine) => cleanLine.StartsWith(PanicPrefix, System.StringComparison.Ordinal);
 }

@@ -72,7 +72,7 @@ Console.Out.Flush();
 Console.Error.WriteLine($"\nBareVisor.Run: {result.End} after {result.WallTime.TotalSeconds:F1} s; logs in {result.RunDirectory}");
 return result.End switch
 {
-    RunEnd.TimedOut => 124,
+    RunEnd.KilledAtTimeout => 124,
     RunEnd.Cancelled => 130,
     // Bochs exits with 1 however it ends, so its status says nothing.
     _ when emulator == EmulatorKind.Bochs => 0,

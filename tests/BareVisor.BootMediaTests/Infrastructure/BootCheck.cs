@@ -1,7 +1,7 @@
 // Host side. What every boot path must show on COM1: BareVisor started, found and parsed its
-// configuration, found the guest's module, reported the VT-x situation, and powered off within
-// the limit. A failure carries the whole serial log, the emulator log and the command line; a
-// run whose checks all pass deletes its directory.
+// configuration, found the guest's module, reported the VT-x situation, and powered off (the
+// power-off ending the emulator, no panic). A failure carries the whole serial log, the emulator
+// log and the command line; a run whose checks all pass deletes its directory.
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
@@ -75,13 +75,12 @@ public sealed class BootCheck
 
     public void ReportedNoVtx() => Line(NoVtx);
 
-    /// <summary>Power-off is the last line, within the limit; then the run's directory is deleted.</summary>
+    /// <summary>BareVisor's power-off ended the emulator, without a panic (<see cref="PowerOffCheck"/>); then the run's directory is deleted.</summary>
     public void PoweredOffAndClean()
     {
-        if (result.TimedOut)
-            Fail($"the run hit its {result.Run.Timeout.TotalSeconds:F0} s limit");
-        if (!result.EndedWithPowerOff)
-            Fail($"the last serial line is not \"{SerialText.PowerOffLine}\"");
+        var problems = PowerOffCheck.Problems(result, ExpectedEnd.PowerOff);
+        if (problems.Count != 0)
+            Fail($"the run did not end through BareVisor's power-off: {string.Join("; ", problems)}");
         result.DeleteRunDirectory();
     }
 

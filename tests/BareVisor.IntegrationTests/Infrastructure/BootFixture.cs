@@ -12,6 +12,9 @@ public abstract class BootFixture : IAsyncLifetime
 {
     public KernelOutput Output { get; private set; }
 
+    /// <summary>How the boot is meant to end; every boot test class checks it (<see cref="BootTests{TBoot}"/>).</summary>
+    public virtual ExpectedEnd ExpectedEnd => ExpectedEnd.PowerOff;
+
     /// <summary>The run to make; may throw when an artifact is missing (every test then fails).</summary>
     protected abstract EmulatorRun CreateRun(Repository repository);
 
@@ -44,9 +47,14 @@ public abstract class IsoBootFixture(EmulatorKind emulator, Firmware firmware, i
     };
 }
 
-/// <summary>Boots the build's ELF through QEMU's Multiboot1 loader (-kernel) with <paramref name="commandLine"/>.</summary>
-public abstract class KernelBootFixture(string commandLine) : BootFixture
+/// <summary>
+/// Boots the build's ELF through QEMU's Multiboot1 loader (-kernel) with <paramref name="commandLine"/>,
+/// which is meant to end as <paramref name="expectedEnd"/>.
+/// </summary>
+public abstract class KernelBootFixture(string commandLine, ExpectedEnd expectedEnd = ExpectedEnd.PowerOff) : BootFixture
 {
+    public override ExpectedEnd ExpectedEnd => expectedEnd;
+
     protected override EmulatorRun CreateRun(Repository repository) => new()
     {
         Emulator = EmulatorKind.Qemu,

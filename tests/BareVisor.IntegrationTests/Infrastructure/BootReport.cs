@@ -1,5 +1,6 @@
 // Host side. Checks of the boot report lines every configuration prints (memory, CPUs, the
 // power-off at the end), shared by the QEMU and Bochs test classes.
+using System.Collections.Generic;
 using System.Text.RegularExpressions;
 using BareVisor.Emulators;
 using Xunit.Abstractions;
@@ -26,19 +27,18 @@ public static class BootReport
         output.Expect(cpus == expected, $"ACPI reported {cpus} CPUs, the machine has {expected}");
     }
 
-    /// <summary>The run ended in order: power-off is the last line, within the wall-clock limit.</summary>
-    public static void PoweredOff(KernelOutput output, ITestOutputHelper log)
+    /// <summary>The run ended as <paramref name="expected"/> says (see <see cref="PowerOffCheck"/>).</summary>
+    public static void EndedAsExpected(KernelOutput output, ExpectedEnd expected, ITestOutputHelper log)
     {
         EmulatorResult result = output.Result;
-        log.WriteLine($"{result.Run.Describe()}: {result.End} after {result.WallTime.TotalSeconds:F1} s");
-        output.Expect(!result.TimedOut, $"the run hit its {result.Run.Timeout.TotalSeconds:F0} s limit");
-        output.Expect(result.EndedWithPowerOff, $"the last serial line is not \"{SerialText.PowerOffLine}\"");
+        log.WriteLine($"{result.Run.Describe()}: {result.End} after {result.WallTime.TotalSeconds:F1} s, exit code {result.ExitCode?.ToString() ?? "none"}, {result.PowerOffDevice}");
+        IReadOnlyList<string> problems = PowerOffCheck.Problems(result, expected);
+        output.Expect(problems.Count == 0, $"the run did not end as {expected}: {string.Join("; ", problems)}");
     }
 
     /// <summary>The power-off line comes after the line matching <paramref name="pattern"/>.</summary>
-    public static void PoweredOffAfter(KernelOutput output, string pattern, ITestOutputHelper log)
+    public static void PowerOffLineAfter(KernelOutput output, string pattern)
     {
-        PoweredOff(output, log);
         int at = output.IndexOf(pattern);
         int off = output.IndexOf("^" + Regex.Escape(SerialText.PowerOffLine) + "$");
         output.Expect(at >= 0 && off > at, $"no \"{SerialText.PowerOffLine}\" after /{pattern}/");

@@ -1,8 +1,9 @@
 // Host side. Builds the default Linux guest (tools/BareVisor.LinuxGuest: Debian's kernel and
 // busybox from apt-get, the initramfs, vms.conf, the ISO) and boots it once in Bochs, the emulator
 // with VT-x. Once the shell prompt is up, the harness types the commands of GuestShell and powers
-// the guest off; the run ends at BareVisor's power-off (or at the end of a kernel panic, or when
-// the conversation is stuck), when Bochs is interrupted, which makes it print its tick count. A
+// the guest off; the run ends at BareVisor's power-off, which ends Bochs by itself, or is stopped
+// at the end of a kernel panic or when the conversation is stuck, when Bochs is interrupted; both
+// ways Bochs prints its tick count. A
 // setup failure (no kernel ELF, no Debian package, no Bochs) fails every test; nothing is skipped.
 // A run whose checks all passed deletes its directory (unless BAREVISOR_KEEP_RUNS=1); a failed one
 // keeps serial.log, bochs.log and bochsrc under artifacts/test-runs.
