@@ -37,8 +37,5 @@ public sealed class LogLevelTests(LogLevelTests.Boot boot, ITestOutputHelper log
             Output.Expect(Output.IndexOf(reportLine) < 0, $"a boot-report line /{reportLine}/ was printed with loglevel=warning");
     }
 
-    [Fact]
-    public void PowersOffWithinTheLimit() => BootReport.PoweredOff(Output, Log);
-
     public sealed class Boot() : KernelBootFixture($"loglevel=warning {UnknownOption}=1");
 }
