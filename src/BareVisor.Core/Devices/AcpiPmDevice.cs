@@ -5,7 +5,7 @@
 //   24-bit timer changes, and WAK_STS (see sleep below). The SCI (ISA IRQ 9, level) is high while
 //   a status bit is set whose enable bit is set.
 // - PM1_CNT: SCI_EN always reads 1 (no SMM; ACPI mode is permanent). Writing SLP_EN with SLP_TYP
-//   SleepTypeS5 calls the power-off callback. Any other SLP_TYP is not a state this machine has
+//   SleepTypeS5 records a DeviceRequest.PowerOff. Any other SLP_TYP is not a state this machine has
 //   (the DSDT offers only \_S5): the request is ignored, counted in IgnoredSleepRequests and
 //   remembered in LastIgnoredSleepType, and WAK_STS is set as if the machine had woken at once,
 //   so an OS polling for the wake does not hang. GBL_RLS (an SMI to firmware) does nothing.
@@ -13,8 +13,6 @@
 //   moves in Advance; writes are ignored. Bits 31:24 read 0 (FADT TMR_VAL_EXT is clear).
 // Accesses of any width reach each byte they cover. Pure state machine; runs in VMX root on port
 // exits; never allocates after construction.
-using System;
-
 namespace BareVisor.Core.Devices
 {
     public sealed class AcpiPmDevice : PortDevice
@@ -55,7 +53,7 @@ namespace BareVisor.Core.Devices
         private const ulong TimerStatusPeriod = 1UL << (TimerBits - 1); // ticks between changes of the top bit
 
         private readonly IInterruptLine _sci;
-        private readonly Action _powerOff;
+        private readonly DeviceRequests _requests;
         private TickClock _clock = new TickClock(TimerHertz);
         private ushort _status;
         private ushort _enable;
@@ -63,11 +61,11 @@ namespace BareVisor.Core.Devices
         private bool _sciLevel;
 
         /// <param name="sci">The SCI wire, ISA IRQ 9 (null: not wired).</param>
-        /// <param name="powerOff">Called when the guest enters S5.</param>
-        public AcpiPmDevice(IInterruptLine sci, Action powerOff)
+        /// <param name="requests">Where entering S5 is recorded (null: nowhere).</param>
+        public AcpiPmDevice(IInterruptLine sci, DeviceRequests requests)
         {
             _sci = InterruptLines.OrNone(sci);
-            _powerOff = powerOff;
+            _requests = requests;
         }
 
         public override string Name => "ACPI PM registers";
@@ -179,7 +177,7 @@ namespace BareVisor.Core.Devices
             byte sleepType = (byte)((_control & SleepTypeMask) >> SleepTypeShift);
             if (sleepType == SleepTypeS5)
             {
-                _powerOff?.Invoke();
+                _requests?.Record(DeviceRequest.PowerOff);
                 return;
             }
             IgnoredSleepRequests++;

@@ -1,14 +1,12 @@
 // The 8042 keyboard controller (data port 0x60, status/command port 0x64) with nothing plugged
 // into its keyboard or auxiliary (mouse) port. The controller itself works: self-test (0xAA ->
 // 0x55), interface tests, the command byte and its RAM, port enable/disable, the output port (its
-// bit 0 is the CPU reset line: command 0xFE, or 0xD1 with bit 0 clear, pulses it and calls the
-// reset callback; bit 1 is the A20 gate), and the 0xD2/0xD3 loop-backs Linux uses to test the
+// bit 0 is the CPU reset line: command 0xFE, or 0xD1 with bit 0 clear, pulses it and records a
+// DeviceRequest.Reset; bit 1 is the A20 gate), and the 0xD2/0xD3 loop-backs Linux uses to test the
 // auxiliary port and its IRQ. A byte sent to either device is answered at once as a device that
 // does not clock: 0xFE with the time-out bit set, so drivers find "no device" without waiting.
 // Offsets: 0 is port 0x60, 4 is port 0x64 (claim 0x64 with CommandPort). Pure state machine;
 // runs in VMX root on port exits; never allocates after construction.
-using System;
-
 namespace BareVisor.Core.Devices
 {
     public sealed class I8042 : PortDevice
@@ -39,7 +37,7 @@ namespace BareVisor.Core.Devices
 
         private readonly IInterruptLine _keyboardIrq;
         private readonly IInterruptLine _auxIrq;
-        private readonly Action _resetRequested;
+        private readonly DeviceRequests _requests;
         private readonly byte[] _ram = new byte[32];
         private readonly byte[] _queue = new byte[QueueSize];
         private readonly byte[] _queueStatus = new byte[QueueSize]; // AuxData/Timeout bits per byte
@@ -56,12 +54,12 @@ namespace BareVisor.Core.Devices
 
         /// <param name="keyboardIrq">The IRQ 1 wire (null: not wired).</param>
         /// <param name="auxIrq">The IRQ 12 wire (null: not wired).</param>
-        /// <param name="resetRequested">Called when the guest pulses the CPU reset line.</param>
-        public I8042(IInterruptLine keyboardIrq, IInterruptLine auxIrq, Action resetRequested)
+        /// <param name="requests">Where a pulse of the CPU reset line is recorded (null: nowhere).</param>
+        public I8042(IInterruptLine keyboardIrq, IInterruptLine auxIrq, DeviceRequests requests)
         {
             _keyboardIrq = InterruptLines.OrNone(keyboardIrq);
             _auxIrq = InterruptLines.OrNone(auxIrq);
-            _resetRequested = resetRequested;
+            _requests = requests;
             // As a BIOS leaves it: keyboard interrupt on, system flag set, translation on, mouse port off.
             _ram[0] = KeyboardInterrupt | CommandSystemFlag | AuxDisabled | Translate;
             CommandPort = new PortWindow(this, StatusPort - DataPort, "8042 keyboard controller (command)");
@@ -203,7 +201,7 @@ namespace BareVisor.Core.Devices
         private void PulseReset()
         {
             ResetCount++;
-            _resetRequested?.Invoke();
+            _requests?.Record(DeviceRequest.Reset);
         }
 
         // Queues a byte for the output buffer; `source` is AuxData for the auxiliary port, plus Timeout.

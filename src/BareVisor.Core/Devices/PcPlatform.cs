@@ -28,6 +28,9 @@ namespace BareVisor.Core.Devices
         public readonly IoApic IoApic;
         public readonly AcpiPmDevice AcpiPm;
 
+        // What the 8042, the ACPI PM registers and isa-debug-exit asked of the VM.
+        public readonly DeviceRequests Requests = new DeviceRequests();
+
         private ulong _now;
         private ulong _nextEventAt = ulong.MaxValue;
 
@@ -40,8 +43,8 @@ namespace BareVisor.Core.Devices
             Pit = new I8254Pit(IsaIrq(I8254Pit.Irq));
             Rtc = new CmosRtc(IsaIrq(CmosRtc.Irq), settings.UnixSeconds, settings.MemoryBelow4G, settings.MemoryAbove4G);
             Com1 = new Uart16550(IsaIrq(Uart16550.Com1Irq), settings.ConsoleOutput);
-            Keyboard = new I8042(IsaIrq(I8042.KeyboardIrq), IsaIrq(I8042.AuxIrq), settings.ResetRequested);
-            AcpiPm = new AcpiPmDevice(IsaIrq(AcpiPmDevice.Irq), settings.PowerOffRequested);
+            Keyboard = new I8042(IsaIrq(I8042.KeyboardIrq), IsaIrq(I8042.AuxIrq), Requests);
+            AcpiPm = new AcpiPmDevice(IsaIrq(AcpiPmDevice.Irq), Requests);
             Pic.ClaimPorts(ports);
             Pit.ClaimPorts(ports);
             new SystemControlPortB(Pit).ClaimPorts(ports);
@@ -51,7 +54,7 @@ namespace BareVisor.Core.Devices
             AcpiPm.ClaimPorts(ports);
             new PciHostBridge().ClaimPorts(ports);
             new FwCfg(settings.MemoryBelow4G + settings.MemoryAbove4G, 1).ClaimPorts(ports);
-            new DebugExitPort(settings.DebugExit).ClaimPorts(ports);
+            new DebugExitPort(Requests).ClaimPorts(ports);
             mmio.TryClaim(new Memory.GuestPhysical(LocalApic.DefaultBase), LocalApic.WindowSize, Apic);
             mmio.TryClaim(new Memory.GuestPhysical(IoApic.DefaultBase), IoApic.WindowSize, IoApic);
         }
@@ -139,16 +142,10 @@ namespace BareVisor.Core.Devices
         }
     }
 
-    /// <summary>What a PcPlatform is built from: the guest's console, the ways it can end, its RAM for the CMOS and fw_cfg, and its clocks.</summary>
+    /// <summary>What a PcPlatform is built from: the guest's console, its RAM for the CMOS and fw_cfg, and its clocks.</summary>
     public struct PcPlatformSettings
     {
         public Action<byte> ConsoleOutput;
-        public Action ResetRequested;
-        public Action PowerOffRequested;
-
-        // isa-debug-exit: the exit status, (value << 1) | 1.
-        public Action<uint> DebugExit;
-
         public ulong UnixSeconds;
         public ulong MemoryBelow4G;
         public ulong MemoryAbove4G;

@@ -1,6 +1,6 @@
-// A VM entry that failed: VMLAUNCH/VMRESUME failing outright (the VM-instruction error says why)
-// or an entry that failed its checks on guest state (exit reason bit 31). Either way the report
-// names the error and dumps the VMCS, and only this guest stops. VMX root, interrupts off.
+// The report of a VM entry that failed (VcpuLoop says how: VMLAUNCH/VMRESUME failing outright,
+// or an entry that failed its checks on guest state): the reason and a dump of the current VMCS,
+// so the failed check can be found. Only this guest stops. VMX root, interrupts off.
 using System;
 using BareVisor.Core.Text;
 using BareVisor.Core.Vmx;
@@ -10,24 +10,7 @@ namespace BareVisor.Kernel.Vmx
 {
     internal static class EntryFailure
     {
-        internal static string Describe(int status, int launched)
-        {
-            string instruction = launched == 0 ? "VMLAUNCH" : "VMRESUME";
-            string reason = status == 1
-                ? instruction + " failed: VMfailInvalid (no current VMCS)"
-                : instruction + " failed: " + HardwareVmcs.LastError();
-            Dump(reason);
-            return reason;
-        }
-
-        internal static string DescribeExit(uint exitReason)
-        {
-            string reason = "VM entry failed: " + ExitReasonNames.Name((ExitReason)(ushort)exitReason);
-            Dump(reason);
-            return reason;
-        }
-
-        private static void Dump(string reason)
+        internal static void Report(string reason)
         {
             Log.Error("vmx: " + reason + "; VMCS follows");
             HardwareVmcs vmcs = default;

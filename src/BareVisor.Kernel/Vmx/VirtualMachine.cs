@@ -1,6 +1,7 @@
-// One guest: its VMCS, MSR and I/O bitmaps, memory under EPT, port and MMIO devices and vCPU
-// registers, and the loop that enters it and handles its exits until it stops. Set-up allocates;
-// the loop runs in VMX root with interrupts off and allocates nothing on the common exits.
+// One guest: per VM its MSR and I/O bitmaps, memory under EPT, port and MMIO devices; per vCPU
+// (one) its VMCS and registers. Builds them, then hands the vCPU to Core's VcpuLoop until it
+// stops. Set-up allocates; the loop runs in VMX root with interrupts off and allocates nothing on
+// the common exits.
 using System;
 using BareVisor.Core.Boot;
 using BareVisor.Core.Devices;
@@ -26,19 +27,20 @@ namespace BareVisor.Kernel.Vmx
 
         private const ulong SingleContext = 1;
 
+        // Per VM: what the guest is, its memory under EPT, its bitmaps, buses and devices.
         private readonly GuestDefinition _guest;
         private readonly GuestMemory _memory;
-        private readonly HostPhysical _vmcs, _msrBitmap, _ioBitmapA, _ioBitmapB;
+        private readonly HostPhysical _msrBitmap, _ioBitmapA, _ioBitmapB;
         private ushort _vpid;
-        private readonly GuestRegisters* _registers;
         private readonly PortBus _ports = new PortBus();
         private readonly MmioBus _mmio = new MmioBus();
         private readonly DebugConsole _console;
         private KernelGuestPlatform _platform;
-        // Set by a device that ends the guest (8042 reset, ACPI S5, isa-debug-exit); acted on once
-        // the exit that wrote to it is handled.
-        private string _deviceStop;
-        private bool _deviceReset;
+
+        // Per vCPU (one today): its VMCS, the registers boot/vmx.asm saves, and whether its CPU
+        // has the VMX-preemption timer.
+        private readonly HostPhysical _vmcs;
+        private readonly GuestRegisters* _registers;
         private bool _timer;
 
         // Guest RAM above this is reported to the guest's CMOS as memory above 4 GiB.
@@ -70,13 +72,6 @@ namespace BareVisor.Kernel.Vmx
             PcPlatformSettings pc = new PcPlatformSettings
             {
                 ConsoleOutput = b => SerialPort.Write((char)b),
-                ResetRequested = () =>
-                {
-                    _deviceStop = "reset through the keyboard controller";
-                    _deviceReset = true;
-                },
-                PowerOffRequested = () => _deviceStop = "powered off through ACPI (S5)",
-                DebugExit = status => _deviceStop = Messages.WithDecimal("isa-debug-exit with status ", status, ""),
                 UnixSeconds = HostRtc.UnixSeconds(),
                 MemoryBelow4G = System.Math.Min(spec.MemoryBytes, LowMemoryLimit),
                 MemoryAbove4G = spec.MemoryBytes > LowMemoryLimit ? spec.MemoryBytes - LowMemoryLimit : 0,
@@ -157,7 +152,7 @@ namespace BareVisor.Kernel.Vmx
             }
         }
 
-        // Enters the guest until it stops; returns why.
+        // Builds the vCPU and runs it (VcpuLoop) until it stops; returns why.
         internal string Run(out ExitCounters counters)
         {
             Vcpu<HardwareVmcs, KernelGuestPlatform> vcpu = default;
@@ -179,73 +174,17 @@ namespace BareVisor.Kernel.Vmx
                 vcpu.DeadlineTsc = Native.ReadTsc() + _guest.TimeLimitSeconds * Platform.Clock.TscHz;
             counters = vcpu.Counters;
             ClearInheritedMsrs();
-            for (int launched = 0; ; launched = 1)
-            {
-                VmxRoot.LoadGuestXcr0(vcpu.GuestXcr0);
-                ulong now = _platform.NowNanoseconds;
-                InterruptDelivery.BeforeEntry(ref vcpu, now);
-                if (_timer)
-                    ArmPreemptionTimer(ref vcpu, _platform.PcDevices.NextEventAt, now);
-                // The guest's first instruction, for the Bochs boot benchmark (a no-op elsewhere).
-                if (launched == 0)
-                    Native.BochsMark();
-                int status = Native.VmRun(_registers, launched);
-                if (status != 0)
-                    return EntryFailure.Describe(status, launched);
-                uint reason = (uint)_registers->ExitReason;
-                if ((reason & 0x80000000u) != 0)
-                {
-                    vcpu.Counters.Count((ushort)reason);
-                    return EntryFailure.DescribeExit(reason);
-                }
-                if ((_registers->IdtVectoringInformation & InterruptionInformation.ValidBit) != 0)
-                    EventExit.ReinjectCutOffEvent(ref vcpu);
-                ExitAction action = ExitDispatcher.Dispatch(ref vcpu, (ushort)reason);
-                ulong tsc = Native.ReadTsc();
-                if (vcpu.Halted || (ushort)reason == (ushort)ExitReason.VmxPreemptionTimerExpired || tsc >= _registers->RunLoopTsc)
-                    ForwardConsoleInput();
-                // A guest that exits all the time uses little guest time but much host time.
-                if (action == ExitAction.Resume && vcpu.DeadlineTsc != 0 && tsc >= vcpu.DeadlineTsc)
-                    action = TimerExit.Handle(ref vcpu);
-                if (action == ExitAction.Resume && _deviceStop != null)
-                {
-                    vcpu.RebootRequested = _deviceReset;
-                    action = vcpu.Stop(_deviceStop);
-                }
-                if (action == ExitAction.StopGuest)
-                {
-                    _console.Flush();
-                    RebootRequested = vcpu.RebootRequested;
-                    return vcpu.StopReason;
-                }
-            }
+            KernelVcpuHost host = default;
+            string reason = VcpuLoop.Run(ref vcpu, ref host);
+            _console.Flush();
+            RebootRequested = vcpu.RebootRequested;
+            return reason;
         }
 
         internal bool RebootRequested { get; private set; }
 
         // For the exit report: what the guest's devices could not do (null when nothing).
         internal string DroppedByDevices => _platform.PcDevices.DescribeDropped();
-
-        // Until the next device timer event, the end of the slice or the time limit: the timer for
-        // the entry, and the TSC value from which the exit stub's fast path leaves exits to the run loop.
-        private void ArmPreemptionTimer(ref Vcpu<HardwareVmcs, KernelGuestPlatform> vcpu, ulong next, ulong now)
-        {
-            ulong tsc = Native.ReadTsc();
-            ulong ticks = TimerExit.TicksUntilNextLook(next <= now ? 0 : next - now, Platform.Clock.TscHz, tsc, vcpu.DeadlineTsc);
-            _registers->RunLoopTsc = tsc + ticks;
-            vcpu.Vmcs.Write(VmcsField32.VmxPreemptionTimerValue, TimerExit.PreemptionTimerValue(ticks, (int)_registers->PreemptionTimerShift));
-        }
-
-        // What is typed on BareVisor's serial line goes to the guest's COM1, as far as its receive
-        // FIFO has room (the UART's own 16 bytes; the host UART holds the rest). Polled when the
-        // guest waits in HLT or at each of the run loop's looks, so an idle guest, and one that
-        // keeps exiting through the fast path, still hears its console.
-        private void ForwardConsoleInput()
-        {
-            Uart16550 com1 = _platform.PcDevices.Com1;
-            while (com1.ReceiveSpace > 0 && SerialPort.TryRead(out byte value))
-                com1.Receive(value);
-        }
 
         // The SYSCALL and SWAPGS MSRs pass through; a guest must not see the previous guest's.
         private static void ClearInheritedMsrs()

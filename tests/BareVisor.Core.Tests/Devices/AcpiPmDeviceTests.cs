@@ -15,11 +15,11 @@ namespace BareVisor.Core.Tests.Devices
         private readonly RecordingInterruptLine _sci = new RecordingInterruptLine();
         private readonly PortBus _bus = new PortBus();
         private readonly AcpiPmDevice _pm;
-        private int _powerOffs;
+        private readonly DeviceRequests _requests = new DeviceRequests();
 
         public AcpiPmDeviceTests()
         {
-            _pm = new AcpiPmDevice(_sci, () => _powerOffs++);
+            _pm = new AcpiPmDevice(_sci, _requests);
             Assert.True(_pm.ClaimPorts(_bus));
         }
 
@@ -170,10 +170,10 @@ namespace BareVisor.Core.Tests.Devices
             uint control = In(Cnt, 2) & ~(uint)(AcpiPmDevice.SleepTypeMask | AcpiPmDevice.SleepEnable);
             control |= (uint)AcpiPmDevice.SleepTypeS5 << AcpiPmDevice.SleepTypeShift;
             Out(Cnt, 2, control);
-            Assert.Equal(0, _powerOffs);
+            Assert.Equal(DeviceRequest.None, _requests.Pending);
             Assert.Equal(control, In(Cnt, 2));
             Out(Cnt, 2, control | AcpiPmDevice.SleepEnable);
-            Assert.Equal(1, _powerOffs);
+            Assert.Equal(DeviceRequest.PowerOff, _requests.Pending);
             Assert.Equal(control, In(Cnt, 2)); // SLP_EN reads 0
             Assert.Equal(0, _pm.IgnoredSleepRequests);
         }
@@ -182,7 +182,7 @@ namespace BareVisor.Core.Tests.Devices
         public void AByteWriteToTheHighHalfCanPowerOff()
         {
             Out(Cnt + 1, 1, (AcpiPmDevice.SleepTypeS5 << 2) | 0x20);
-            Assert.Equal(1, _powerOffs);
+            Assert.Equal(DeviceRequest.PowerOff, _requests.Pending);
         }
 
         [Theory]
@@ -193,7 +193,7 @@ namespace BareVisor.Core.Tests.Devices
         public void OtherSleepTypesAreIgnoredAndAnsweredWithAWake(int sleepType)
         {
             Out(Cnt, 2, ((uint)sleepType << 10) | AcpiPmDevice.SleepEnable);
-            Assert.Equal(0, _powerOffs);
+            Assert.Equal(DeviceRequest.None, _requests.Pending);
             Assert.Equal(1, _pm.IgnoredSleepRequests);
             Assert.Equal(sleepType, _pm.LastIgnoredSleepType);
             Assert.Equal((uint)AcpiPmDevice.WakeStatus, In(Sts, 2));

@@ -1,6 +1,5 @@
 // Host test code. isa-debug-exit at 0xF4-0xF7: the exit status (v << 1) | 1 for each access width
 // and port, and reads of all ones.
-using System.Collections.Generic;
 using BareVisor.Core.Devices;
 
 namespace BareVisor.Core.Tests.Devices
@@ -8,9 +7,9 @@ namespace BareVisor.Core.Tests.Devices
     public class DebugExitPortTests
     {
         private readonly PortBus _bus = new PortBus();
-        private readonly List<uint> _exits = new List<uint>();
+        private readonly DeviceRequests _requests = new DeviceRequests();
 
-        public DebugExitPortTests() => Assert.True(new DebugExitPort(_exits.Add).ClaimPorts(_bus));
+        public DebugExitPortTests() => Assert.True(new DebugExitPort(_requests).ClaimPorts(_bus));
 
         [Theory]
         [InlineData(0xF4, 1, 0x00u, 0x01u)]
@@ -24,7 +23,9 @@ namespace BareVisor.Core.Tests.Devices
         public void AWriteEndsTheGuestWithAnOddStatus(int port, int size, uint value, uint status)
         {
             Assert.True(_bus.TryWrite((ushort)port, size, value));
-            Assert.Equal(new[] { status }, _exits);
+            Assert.Equal(DeviceRequest.DebugExit, _requests.Pending);
+            Assert.Equal(status, _requests.Status);
+            Assert.Equal("isa-debug-exit with status " + status, _requests.StopReason);
         }
 
         [Theory]
@@ -35,7 +36,7 @@ namespace BareVisor.Core.Tests.Devices
         {
             Assert.True(_bus.TryRead(0xF4, size, out uint value));
             Assert.Equal(expected, value);
-            Assert.Empty(_exits);
+            Assert.Equal(DeviceRequest.None, _requests.Pending);
         }
 
         [Fact]
@@ -49,6 +50,6 @@ namespace BareVisor.Core.Tests.Devices
         }
 
         [Fact]
-        public void WithoutACallbackAWriteDoesNothing() => new DebugExitPort(null).Write(0, 1, 1);
+        public void WithoutRequestsAWriteDoesNothing() => new DebugExitPort(null).Write(0, 1, 1);
     }
 }

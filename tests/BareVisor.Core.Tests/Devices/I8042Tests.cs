@@ -10,11 +10,11 @@ namespace BareVisor.Core.Tests.Devices
         private readonly RecordingInterruptLine _irq12 = new RecordingInterruptLine();
         private readonly PortBus _bus = new PortBus();
         private readonly I8042 _kbc;
-        private int _resets;
+        private readonly DeviceRequests _requests = new DeviceRequests();
 
         public I8042Tests()
         {
-            _kbc = new I8042(_irq1, _irq12, () => _resets++);
+            _kbc = new I8042(_irq1, _irq12, _requests);
             Assert.True(_kbc.ClaimPorts(_bus));
             Assert.True(new SystemControlPortB(new I8254Pit(null)).ClaimPorts(_bus)); // 0x61 sits between
         }
@@ -80,12 +80,14 @@ namespace BareVisor.Core.Tests.Devices
         public void PulseResetLine()
         {
             Command(0xFE);
-            Assert.Equal(1, _resets);
+            Assert.Equal(DeviceRequest.Reset, _requests.Pending);
+            _requests.Record(DeviceRequest.None);
             Command(0xFF); // no line pulsed
             Command(0xF1); // bit 0 set in the mask: not the reset line
-            Assert.Equal(1, _resets);
+            Assert.Equal(DeviceRequest.None, _requests.Pending);
+            Assert.Equal(1, _kbc.ResetCount);
             Command(0xF0);
-            Assert.Equal(2, _resets);
+            Assert.Equal(DeviceRequest.Reset, _requests.Pending);
             Assert.Equal(2, _kbc.ResetCount);
         }
 
@@ -94,10 +96,11 @@ namespace BareVisor.Core.Tests.Devices
         {
             Command(0xD1);
             Data(0x03);
-            Assert.Equal(0, _resets);
+            Assert.Equal(DeviceRequest.None, _requests.Pending);
             Command(0xD1);
             Data(0x02);
-            Assert.Equal(1, _resets);
+            Assert.Equal(DeviceRequest.Reset, _requests.Pending);
+            Assert.Equal(1, _kbc.ResetCount);
             Assert.Equal(0x03, CommandWithReply(0xD0) & 0x03);
         }
 

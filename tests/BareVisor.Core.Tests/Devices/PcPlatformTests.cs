@@ -11,8 +11,6 @@ namespace BareVisor.Core.Tests.Devices
     {
         private readonly PortBus _ports = new PortBus();
         private readonly MmioBus _mmio = new MmioBus();
-        private bool _poweredOff;
-        private uint _exitStatus;
         private readonly PcPlatform _pc;
 
         public PcPlatformTests()
@@ -20,9 +18,6 @@ namespace BareVisor.Core.Tests.Devices
             PcPlatformSettings settings = new PcPlatformSettings
             {
                 ConsoleOutput = _ => { },
-                ResetRequested = () => { },
-                PowerOffRequested = () => _poweredOff = true,
-                DebugExit = status => _exitStatus = status,
                 UnixSeconds = 1_700_000_000,
                 MemoryBelow4G = 64UL << 20,
                 TscHz = 1_000_000_000,
@@ -86,12 +81,19 @@ namespace BareVisor.Core.Tests.Devices
         }
 
         [Fact]
-        public void TheDevicesThatEndTheGuestCallBack()
+        public void TheDevicesThatEndTheGuestRecordTheirRequest()
         {
+            Assert.Equal(DeviceRequest.None, _pc.Requests.Pending);
             Out(0x604, (5u << 10) | (1u << 13), size: 2);                   // PM1a_CNT: SLP_TYP = S5, SLP_EN
-            Assert.True(_poweredOff);
+            Assert.Equal(DeviceRequest.PowerOff, _pc.Requests.Pending);
+            Assert.Equal("powered off through ACPI (S5)", _pc.Requests.StopReason);
             Out(0xF4, 3);
-            Assert.Equal(7u, _exitStatus);
+            Assert.Equal(DeviceRequest.DebugExit, _pc.Requests.Pending);
+            Assert.Equal(7u, _pc.Requests.Status);
+            Assert.Equal("isa-debug-exit with status 7", _pc.Requests.StopReason);
+            Out(0x64, I8042.PulseResetCommand);
+            Assert.Equal(DeviceRequest.Reset, _pc.Requests.Pending);
+            Assert.Equal("reset through the keyboard controller", _pc.Requests.StopReason);
         }
 
         [Theory]

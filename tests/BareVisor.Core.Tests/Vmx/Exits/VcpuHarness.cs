@@ -1,6 +1,6 @@
 // Host test code. A vCPU for exit-handler tests: a FakeVmcs written by GuestStartState, a register
 // block in native memory (as the kernel allocates it), and a recording IGuestPlatform. Exit()
-// does what the kernel's run loop (VirtualMachine.Run) does after boot/vmx.asm has stored the exit
+// does what the run loop (VcpuLoop.Run) does after boot/vmx.asm has stored the exit
 // information in the register block: re-inject a cut-off event, then dispatch.
 using System;
 using System.Collections.Generic;
@@ -56,7 +56,6 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             PcPlatformSettings settings = new PcPlatformSettings
             {
                 ConsoleOutput = _ => { },
-                ResetRequested = () => { },
                 UnixSeconds = 1_700_000_000,
                 MemoryBelow4G = 16UL << 20,
                 TscHz = TscHz,
@@ -180,21 +179,30 @@ namespace BareVisor.Core.Tests.Vmx.Exits
 
         public ulong Rip { get => _registers->Rip; set => _registers->Rip = value; }
 
-        /// <summary>A VM exit as boot/vmx.asm reports it, then what VirtualMachine.Run does with it.</summary>
+        /// <summary>A VM exit as boot/vmx.asm reports it, then what VcpuLoop.Run does with it.</summary>
         public ExitAction Exit(ExitReason reason, ulong qualification = 0, int instructionLength = 2, uint idtVectoring = 0)
         {
             Vcpu.Cpuid ??= CpuidCache.Build(ref Vcpu.Platform);
-            _registers->ExitReason = (ushort)reason;
-            _registers->ExitQualification = qualification;
-            _registers->ExitInstructionLength = (ulong)instructionLength;
-            _registers->IdtVectoringInformation = idtVectoring;
-            Vmcs.Set((uint)VmcsField32.ExitReason, (ushort)reason);
-            Vmcs.Set((uint)VmcsFieldNatural.ExitQualification, qualification);
-            Vmcs.Set((uint)VmcsField32.VmExitInstructionLength, (ulong)instructionLength);
-            Vmcs.Set((uint)VmcsField32.IdtVectoringInformationField, idtVectoring);
+            StoreExit((ushort)reason, qualification, instructionLength, idtVectoring);
             if ((idtVectoring & InterruptionInformation.ValidBit) != 0)
                 EventExit.ReinjectCutOffEvent(ref Vcpu);
             return ExitDispatcher.Dispatch(ref Vcpu, (ushort)reason);
+        }
+
+        /// <summary>
+        /// The exit information as the CPU and boot/vmx.asm leave it: in the register block and the
+        /// VMCS (rawReason may have bit 31 set: a failed entry).
+        /// </summary>
+        public void StoreExit(uint rawReason, ulong qualification, int instructionLength, uint idtVectoring)
+        {
+            _registers->ExitReason = rawReason;
+            _registers->ExitQualification = qualification;
+            _registers->ExitInstructionLength = (ulong)instructionLength;
+            _registers->IdtVectoringInformation = idtVectoring;
+            Vmcs.Set((uint)VmcsField32.ExitReason, rawReason);
+            Vmcs.Set((uint)VmcsFieldNatural.ExitQualification, qualification);
+            Vmcs.Set((uint)VmcsField32.VmExitInstructionLength, (ulong)instructionLength);
+            Vmcs.Set((uint)VmcsField32.IdtVectoringInformationField, idtVectoring);
         }
 
         // VMCS shortcuts for assertions.

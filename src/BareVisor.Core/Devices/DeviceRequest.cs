@@ -1,0 +1,14 @@
+// What a device can ask of the machine it is part of, beyond raising an interrupt: end the VM
+// (ACPI S5, isa-debug-exit) or reset it (the 8042's CPU reset line). Devices record the request
+// in their PcPlatform's DeviceRequests; the run loop acts on it once the exit that made it is
+// handled.
+namespace BareVisor.Core.Devices
+{
+    public enum DeviceRequest
+    {
+        None,
+        PowerOff,
+        Reset,
+        DebugExit,
+    }
+}
