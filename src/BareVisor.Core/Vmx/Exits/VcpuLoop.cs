@@ -3,9 +3,8 @@
 // (an entry that failed outright, or failed its guest-state checks: exit reason bit 31);
 // re-inject an event the exit cut off; dispatch; then forward console input when due, enforce the
 // time limit and act on what the devices asked (DeviceRequests), each of the last two only while
-// the guest would otherwise resume. The kernel drives it with the
-// real VMCS and boot/vmx.asm's entry, the tests with fakes. VMX root, interrupts off; allocates
-// nothing until the vCPU stops.
+// the guest would otherwise resume. The kernel drives it with the real VMCS and boot/vmx.asm's
+// entry, the tests with fakes. VMX root, interrupts off; allocates nothing until the vCPU stops.
 using BareVisor.Core.Devices;
 using BareVisor.Core.Vmx;
 
