@@ -254,17 +254,29 @@ public sealed class GuestRunTests
             Run.ExpectExits("prot-vmx", reason, 1);
     }
 
-    // ----- hostile: EPT violations on nothing, triple fault, HLT with IF = 0, reboot ---------
+    // ----- guest-physical addresses with nothing behind them --------------------------------
 
     [Theory]
-    [InlineData("ept-read", TestGuests.EptReadAddress, "read")]
-    [InlineData("ept-write", TestGuests.EptWriteAddress, "write")]
-    [InlineData("ept-execute", TestGuests.EptExecuteAddress, "execute")]
-    public void Ept_AccessToNothingStopsTheGuest(string name, uint address, string access)
+    [InlineData("ept-read", TestGuests.EptReadAddress, 3)]
+    [InlineData("ept-write", TestGuests.EptWriteAddress, 2)]
+    public void OpenBus_ReadsAreAllOnesWritesAreDroppedAndReportedOnce(string name, uint address, int accesses)
     {
         Run.ExpectChecksPassed(name);
-        Run.ExpectStopped(name, TestGuests.EptStop(address, access));
-        Run.ExpectExits(name, "EPT_VIOLATION", 1);
+        Run.ExpectStopped(name, "powered off with status 0");
+        Run.ExpectExitCount(name, "EPT_VIOLATION", accesses);
+        var reports = Run.VmLinesMatching(name, "has no memory or device");
+        Run.Expect(reports.Count == 1 && GuestRun.SameText(reports[0], TestGuests.OpenBusReport(address)),
+                   $"expected one line '{TestGuests.OpenBusReport(address)}', got: {string.Join(" | ", reports)}", name);
+    }
+
+    // ----- hostile: code from nowhere, triple fault, HLT with IF = 0, reboot -----------------
+
+    [Fact]
+    public void Ept_InstructionFetchFromNothingStopsTheGuest()
+    {
+        Run.ExpectChecksPassed("ept-execute");
+        Run.ExpectStopped("ept-execute", TestGuests.ExecuteNowhereStop);
+        Run.ExpectExitCount("ept-execute", "EPT_VIOLATION", 1);
     }
 
     [Fact]

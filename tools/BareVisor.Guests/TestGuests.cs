@@ -76,7 +76,7 @@ public static class TestGuests
 
     /// <summary>The names of the hostile guests, after which <see cref="StillWorks"/> runs.</summary>
     public static readonly IReadOnlyList<string> HostileGuests =
-        ["entry-failure", "real-msr", "prot-vmx", "ept-read", "ept-write", "ept-execute", "triple-fault", "hlt-cli", "spin", "hammer", "cpuid-spin", "reboot"];
+        ["entry-failure", "real-msr", "prot-vmx", "ept-execute", "triple-fault", "hlt-cli", "spin", "hammer", "cpuid-spin", "reboot"];
 
     /// <summary>Timer interrupts the sleeper waits for with HLT.</summary>
     public const int SleeperTicks = 10;
@@ -441,30 +441,60 @@ public static class TestGuests
         return p.Build();
     }
 
-    public static GuestImage EptRead() =>
-        EptGuest("ept-read", "read", EptReadAddress, a => a.mov(eax, __dword_ptr[EptReadAddress]));
+    // Reads where neither RAM nor a device is float to all ones, as on a PC's bus, in every size.
+    public static GuestImage EptRead()
+    {
+        var p = new GuestProgram("ept-read", GuestMode.Protected, $"reads at 0x{EptReadAddress:x}, outside its RAM");
+        p.CheckEqual("read-nowhere-dword", a =>
+        {
+            a.xor(eax, eax);
+            a.mov(eax, __dword_ptr[EptReadAddress]);
+        }, 0xFFFFFFFF);
+        p.CheckEqual("read-nowhere-byte-merges", a =>
+        {
+            a.mov(eax, 0x12345600u);
+            a.mov(al, __byte_ptr[EptReadAddress + 1]);
+        }, 0x123456FF);
+        p.CheckEqual("read-nowhere-movzx-word", a =>
+        {
+            a.mov(ebx, EptReadAddress);
+            a.movzx(eax, __word_ptr[ebx + 2]);
+        }, 0xFFFF);
+        p.PowerOff(0);
+        return p.Build();
+    }
 
-    public static GuestImage EptWrite() =>
-        EptGuest("ept-write", "write", EptWriteAddress, a => a.mov(__dword_ptr[EptWriteAddress], 0x12345678u));
+    // A write there goes nowhere: reading the address back still gives all ones.
+    public static GuestImage EptWrite()
+    {
+        var p = new GuestProgram("ept-write", GuestMode.Protected, $"writes at 0x{EptWriteAddress:x}, outside its RAM");
+        p.CheckEqual("write-nowhere-dropped", a =>
+        {
+            a.mov(__dword_ptr[EptWriteAddress], 0x12345678u);
+            a.mov(eax, __dword_ptr[EptWriteAddress]);
+        }, 0xFFFFFFFF);
+        p.PowerOff(0);
+        return p.Build();
+    }
 
-    public static GuestImage EptExecute() =>
-        EptGuest("ept-execute", "execute", EptExecuteAddress, a =>
+    // Code cannot run from nowhere: the guest is stopped.
+    public static GuestImage EptExecute()
+    {
+        var p = new GuestProgram("ept-execute", GuestMode.Protected, $"jumps to 0x{EptExecuteAddress:x}, outside its RAM");
+        p.ExpectStop("ept-execute", ExecuteNowhereStop, a =>
         {
             a.mov(eax, EptExecuteAddress);
             a.jmp(eax);
         });
-
-    /// <summary>The stop line BareVisor prints for an access to nothing.</summary>
-    public static string EptStop(uint address, string access) =>
-        $"EPT violation at guest-physical 0x{address:x} ({access}): no memory or device there";
-
-    // Default memory (16 MiB), so the module line without memory= is exercised too.
-    private static GuestImage EptGuest(string name, string access, uint address, System.Action<Assembler> touch)
-    {
-        var p = new GuestProgram(name, GuestMode.Protected, $"{access} at 0x{address:x}, outside its RAM");
-        p.ExpectStop(name, EptStop(address, access), touch);
         return p.Build();
     }
+
+    /// <summary>The stop line BareVisor prints for an instruction fetch from nothing.</summary>
+    public static readonly string ExecuteNowhereStop = $"instruction fetch from guest-physical 0x{EptExecuteAddress:x}: no memory or device there";
+
+    /// <summary>The line BareVisor prints, once per VM, for the first access to nothing.</summary>
+    public static string OpenBusReport(uint address) =>
+        $"guest-physical 0x{address:x} has no memory or device: reads return all ones, writes are dropped (reported once per VM)";
 
     public static GuestImage TripleFault()
     {

@@ -1,6 +1,8 @@
 // EPT violations: an access to guest-physical memory that is not RAM. In a range an MMIO device
-// claims, the instruction is emulated (Mmio/MmioEmulator); anything else stops the guest with the
-// address and the kind of access. EPT misconfigurations are BareVisor bugs in its own tables and
+// claims, the instruction is emulated (Mmio/MmioEmulator); where there is no device either, it is
+// emulated against the open bus (reads all ones, writes dropped, as on a PC), reported once per VM.
+// An instruction fetch or a guest page-table walk that reaches no RAM cannot be carried out and
+// stops the guest with the address. EPT misconfigurations are BareVisor bugs in its own tables and
 // stop the guest with the address.
 using BareVisor.Core.Devices;
 using BareVisor.Core.Memory;
@@ -18,17 +20,20 @@ namespace BareVisor.Core.Vmx.Exits
             ulong address = vcpu.Vmcs.Read(VmcsField64.GuestPhysicalAddress);
             EptViolationQualification q = new EptViolationQualification(vcpu.ExitQualification);
             MmioBus mmio = vcpu.Platform.Mmio;
-            if (mmio != null && mmio.Claims(new GuestPhysical(address)))
-            {
-                if (q.Execute)
-                    return vcpu.Stop(Messages.WithHex("instruction fetch from MMIO at guest-physical ", address,
-                        ": guests cannot run code from device registers"));
-                if (q.GuestLinearAddressValid && !q.TranslatedAccess)
-                    return vcpu.Stop(Messages.WithHex("the guest's page-table walk reached MMIO at guest-physical ", address, ""));
+            bool device = mmio != null && mmio.Claims(new GuestPhysical(address));
+            if (q.Execute)
+                return vcpu.Stop(device
+                    ? Messages.WithHex("instruction fetch from MMIO at guest-physical ", address, ": guests cannot run code from device registers")
+                    : Messages.WithHex("instruction fetch from guest-physical ", address, ": no memory or device there"));
+            if (q.GuestLinearAddressValid && !q.TranslatedAccess)
+                return vcpu.Stop(Messages.WithHex(device ? "the guest's page-table walk reached MMIO at guest-physical "
+                    : "the guest's page-table walk reached guest-physical ", address, device ? "" : ", where there is no memory or device"));
+            if (device)
                 return EmulateMmio(ref vcpu, mmio, new GuestPhysical(address), q.Write);
-            }
-            string access = q.Write ? "write" : q.Execute ? "execute" : "read";
-            return vcpu.Stop(Messages.WithHex("EPT violation at guest-physical ", address, " (" + access + "): no memory or device there"));
+            if (vcpu.ReportOnce(ReportedEvent.OpenBus, 0))
+                vcpu.Platform.Log(Messages.WithHex("guest-physical ", address,
+                    " has no memory or device: reads return all ones, writes are dropped (reported once per VM)"));
+            return MmioEmulator.Emulate(ref vcpu, OpenBus.Bus, new GuestPhysical(address), q.Write);
         }
 
         // The local APIC's timer registers see the current time before the access, and the

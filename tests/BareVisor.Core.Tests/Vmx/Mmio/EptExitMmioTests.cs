@@ -1,6 +1,6 @@
 // Host test code. EPT violations in a claimed MMIO range are emulated (device access, register
-// update, RIP advance); unclaimed addresses and instructions the decoder refuses stop the guest
-// with the messages the console shows.
+// update, RIP advance); where nothing is, the open bus answers; fetches and page walks that reach
+// no RAM, and instructions the decoder refuses, stop the guest with the messages the console shows.
 using System;
 using BareVisor.Core.Vmx;
 using BareVisor.Core.Vmx.Exits;
@@ -105,19 +105,44 @@ namespace BareVisor.Core.Tests.Vmx.Mmio
             Assert.Equal(0x0001UL, MmioEmulator.Advance(0xFFFF, 2, CodeSize.Bits16));
         }
 
+        // A PC's bus where nothing answers: reads float to all ones, writes vanish; reported once.
         [Fact]
-        public void Unclaimed_addresses_stop_the_guest_as_before()
+        public void Where_there_is_neither_RAM_nor_a_device_reads_are_all_ones_and_writes_are_dropped()
         {
-            Assert.Equal(ExitAction.StopGuest, h.ExitAt(0x1000, 0xE000_0000, Write));
-            Assert.Equal("EPT violation at guest-physical 0xe0000000 (write): no memory or device there", h.Vcpu.StopReason);
+            h.Regs.Rax = 0x1234;
+            Resumed(h.Exit(0x1000, 0x1000, 0xE000_0000, Read, 0x8B, 0x05, 0x00, 0x00, 0x00, 0xE0));   // mov eax, [0xE0000000]
+            Assert.Equal(0xFFFF_FFFFUL, h.Regs.Rax);
+            Assert.Equal(0x1006UL, h.Regs.Rip);
+            Resumed(h.Exit(0x2000, 0x2000, 0xE000_0010, Write, 0xC7, 0x05, 0x10, 0x00, 0x00, 0xE0, 0x78, 0x56, 0x34, 0x12));
+            Assert.Equal(0x200AUL, h.Regs.Rip);
+            h.Regs.Rcx = 0xAAAA_AAAA_AAAA_AAAA;
+            Resumed(h.Exit(0x3000, 0x3000, 0xE000_0010, Read, 0x66, 0x8B, 0x0D, 0x10, 0x00, 0x00, 0xE0));   // mov cx, [0xE0000010]
+            Assert.Equal(0xAAAA_AAAA_AAAA_FFFFUL, h.Regs.Rcx);
+            Assert.Equal(new[] { "guest-physical 0xe0000000 has no memory or device: reads return all ones, writes are dropped (reported once per VM)" },
+                         h.Platform.Logs);
         }
 
         [Fact]
-        public void A_platform_without_MMIO_devices_stops_the_guest_as_before()
+        public void A_platform_without_MMIO_devices_answers_from_the_open_bus()
         {
             h.Vcpu.Platform.Bus = null;
-            Assert.Equal(ExitAction.StopGuest, h.ExitAt(0x1000, Window, Read));
-            Assert.StartsWith("EPT violation at guest-physical 0xfec00000 (read)", h.Vcpu.StopReason);
+            h.Scratch.Write(0, 4, 0x5555_5555);
+            Resumed(h.Exit(0x1000, 0x1000, Window, Read, 0x8B, 0x05, 0x00, 0x00, 0xC0, 0xFE));         // mov eax, [0xFEC00000]
+            Assert.Equal(0xFFFF_FFFFUL, h.Regs.Rax);
+        }
+
+        [Fact]
+        public void An_instruction_fetch_from_nowhere_stops_the_guest()
+        {
+            Assert.Equal(ExitAction.StopGuest, h.ExitAt(0xE000_0000, 0xE000_0000, MmioExitHarness.QualificationFetch));
+            Assert.Equal("instruction fetch from guest-physical 0xe0000000: no memory or device there", h.Vcpu.StopReason);
+        }
+
+        [Fact]
+        public void A_page_table_walk_to_nowhere_stops_the_guest()
+        {
+            Assert.Equal(ExitAction.StopGuest, h.ExitAt(0x1000, 0xE000_0018, Read, translated: false));
+            Assert.Equal("the guest's page-table walk reached guest-physical 0xe0000018, where there is no memory or device", h.Vcpu.StopReason);
         }
 
         [Fact]

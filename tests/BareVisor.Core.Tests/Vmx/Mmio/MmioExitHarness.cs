@@ -31,6 +31,7 @@ namespace BareVisor.Core.Tests.Vmx.Mmio
             Vcpu.Platform = platform;
             Vcpu.Registers = registers;
             Vcpu.Counters = ExitCounters.Create();
+            Vcpu.Reported = new ReportedOnce();
             Protected32();
         }
 
