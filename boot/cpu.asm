@@ -134,6 +134,12 @@ FUNCTION cpu_load_segments
     push    rax
     retfq
 
+; PerCpu* cpu_gs_self(void): the first quadword at GS base, which is the PerCpu block's pointer
+; to itself (src/BareVisor.Kernel/Arch/PerCpu.cs).
+FUNCTION cpu_gs_self
+    mov     rax, [gs:0]
+    ret
+
 FUNCTION cpu_pause
     pause
     ret

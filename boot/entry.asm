@@ -10,6 +10,7 @@ extern __bss_end
 global boot_entry32
 global boot_entry_tsc
 global boot_stack_top
+global boot_pml4                        ; also the APs' page tables on their way to long mode (trampoline.asm)
 
 COM1 equ 0x3F8
 

@@ -5,7 +5,8 @@ default rel
 
 extern __image_start, __image_end, __text_start, __text_end, __rodata_start, __data_start
 extern __bss_start, __bss_end, __modules_start, __modules_end, __symbols_start, __symbols_end
-extern boot_entry_tsc, isr_table, fault_fixup_table, fault_fixup_count
+extern boot_entry_tsc, isr_table, fault_fixup_table, fault_fixup_count, boot_stack_top
+extern ap_trampoline_start, ap_trampoline_end
 
 BOOT_HEAP_SIZE equ 2 * 1024 * 1024
 
@@ -48,6 +49,12 @@ kernel_layout:
     mov     [rdi + 16 * 8], rax
     mov     rax, [fault_fixup_count]
     mov     [rdi + 17 * 8], rax
+    lea     rax, [boot_stack_top]
+    mov     [rdi + 18 * 8], rax
+    lea     rax, [ap_trampoline_start]
+    mov     [rdi + 19 * 8], rax
+    lea     rax, [ap_trampoline_end]
+    mov     [rdi + 20 * 8], rax
     ret
 
 section .bss

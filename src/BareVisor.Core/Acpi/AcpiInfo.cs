@@ -15,6 +15,9 @@ namespace BareVisor.Core.Acpi
         /// <summary>APIC IDs of enabled or online-capable processors (MADT types 0 and 9), without duplicates.</summary>
         public uint[] LocalApicIds;
 
+        /// <summary>Per entry of LocalApicIds: the Enabled flag (running now, so it may be started); false for Online Capable only.</summary>
+        public bool[] LocalApicEnabled;
+
         public HostPhysical LocalApicAddress;
         public MadtIoApic[] IoApics;
 

@@ -15,7 +15,10 @@ namespace BareVisor.Core.Acpi
         private const byte TypeLocalApicAddressOverride = 5;
         private const byte TypeLocalX2Apic = 9;
 
-        // Local APIC Flags: Enabled (bit 0), Online Capable (bit 1, ACPI 6.3+): either means usable.
+        // Local APIC Flags: Enabled (bit 0), Online Capable (bit 1, ACPI 6.3+): either means the
+        // processor exists. Only an Enabled one is running and may be started at boot; an Online
+        // Capable one waits for the platform to enable it (hot plug).
+        private const uint ProcessorEnabled = 0x1;
         private const uint ProcessorUsable = 0x3;
 
         public static void Parse(ReadOnlySpan<byte> table, AcpiParseState state)
@@ -47,8 +50,8 @@ namespace BareVisor.Core.Acpi
             switch (type)
             {
                 case TypeLocalApic:
-                    if (entry.Length >= 8 && (BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(4)) & ProcessorUsable) != 0)
-                        state.AddLocalApicId(entry[3]);
+                    if (entry.Length >= 8)
+                        AddProcessor(state, entry[3], BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(4)));
                     break;
                 case TypeIoApic:
                     if (entry.Length >= 12)
@@ -59,10 +62,16 @@ namespace BareVisor.Core.Acpi
                         state.Info.LocalApicAddress = new HostPhysical(BinaryPrimitives.ReadUInt64LittleEndian(entry.Slice(4)));
                     break;
                 case TypeLocalX2Apic:
-                    if (entry.Length >= 16 && (BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(8)) & ProcessorUsable) != 0)
-                        state.AddLocalApicId(BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(4)));
+                    if (entry.Length >= 16)
+                        AddProcessor(state, BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(4)), BinaryPrimitives.ReadUInt32LittleEndian(entry.Slice(8)));
                     break;
             }
+        }
+
+        private static void AddProcessor(AcpiParseState state, uint apicId, uint flags)
+        {
+            if ((flags & ProcessorUsable) != 0)
+                state.AddLocalApicId(apicId, (flags & ProcessorEnabled) != 0);
         }
 
         private static MadtIoApic ReadIoApic(ReadOnlySpan<byte> entry)

@@ -8,7 +8,8 @@ namespace BareVisor.Core.Memory
     /// Hands out 4 KiB pages of host physical memory from the firmware memory map. Free memory is a
     /// sorted list of extents, so the cost depends on fragmentation, not on the size of RAM.
     /// Only Usable memory is used, shrunk inward to whole pages; anything another map entry marks
-    /// non-usable, anything in the reserved list, and everything below 1 MiB is never handed out.
+    /// non-usable, anything in the reserved list, and everything below 1 MiB is never handed out,
+    /// except single pages below 1 MiB taken on purpose with TryAllocateLowPage.
     /// </summary>
     public sealed class PhysicalPageAllocator
     {
@@ -21,6 +22,7 @@ namespace BareVisor.Core.Memory
         private const ulong LastPageEnd = ~PageMask;   // highest page-aligned address; 2^64 cannot be represented
 
         private readonly ExtentSet free;
+        private readonly ExtentSet lowFree;   // usable pages below 1 MiB (page 0 excluded), minus reserved
         private readonly ExtentSet owned;   // what we started with, to refuse frees of foreign memory
         private ulong freePages;
 
@@ -28,9 +30,12 @@ namespace BareVisor.Core.Memory
         {
             ExtentSet usable = UsablePages(map);
             UsableBytes = usable.TotalLength;
-            usable.Remove(0, LowMemoryLimit);
             for (int i = 0; reserved != null && i < reserved.Length; i++)
                 usable.Remove(PageFloor(reserved[i].Start.Value), PageCeiling(reserved[i].End.Value));
+            lowFree = usable.Clone();
+            lowFree.Remove(LowMemoryLimit, LastPageEnd);
+            lowFree.Remove(0, PageSize);
+            usable.Remove(0, LowMemoryLimit);
             free = usable;
             owned = usable.Clone();
             freePages = free.TotalLength / PageSize;
@@ -65,6 +70,24 @@ namespace BareVisor.Core.Memory
                 return true;
             }
             return false;
+        }
+
+        /// <summary>
+        /// One usable page below 1 MiB (never page 0), highest first so the BIOS's own areas near the
+        /// bottom stay untouched: real-mode code such as the AP start-up trampoline, whose SIPI
+        /// vector can only name a page there. Returns false when there is none; not counted in
+        /// FreePages and never returned with Free.
+        /// </summary>
+        public bool TryAllocateLowPage(out HostPhysical page)
+        {
+            page = default;
+            if (lowFree.Count == 0)
+                return false;
+            Extent last = lowFree[lowFree.Count - 1];
+            ulong start = last.End - PageSize;
+            lowFree.Remove(start, last.End);
+            page = new HostPhysical(start);
+            return true;
         }
 
         /// <summary>One page; running out of physical memory is fatal for the hypervisor.</summary>

@@ -1,5 +1,7 @@
 // The IDT: interrupt gates for the 32 CPU exceptions, pointing at the stubs in
-// boot/interrupts.asm. Runs once at boot, interrupts off.
+// boot/interrupts.asm. One table shared by every CPU (the IST indexes pick each CPU's own
+// stacks through its TSS). Initialize runs once on the BSP at boot; Load runs on each CPU,
+// interrupts off, and does not allocate.
 using BareVisor.Kernel.Memory;
 
 namespace BareVisor.Kernel.Arch
@@ -19,7 +21,11 @@ namespace BareVisor.Kernel.Arch
             s_idt = (ulong*)KernelHeap.AllocateZeroed(Vectors * 16, 16);
             for (int vector = 0; vector < ExceptionVectors; vector++)
                 SetGate(vector, stubs[vector], IstFor(vector));
+            Load();
+        }
 
+        internal static void Load()
+        {
             DescriptorTablePointer pointer;
             pointer.Limit = Vectors * 16 - 1;
             pointer.Base = (ulong)s_idt;

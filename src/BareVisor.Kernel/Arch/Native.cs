@@ -65,6 +65,16 @@ namespace BareVisor.Kernel.Arch
         [DllImport(Lib, EntryPoint = "cpu_load_segments"), SuppressGCTransition]
         internal static extern void LoadSegments(ushort code, ushort data);
 
+        [DllImport(Lib, EntryPoint = "cpu_gs_self"), SuppressGCTransition]
+        internal static extern PerCpu* GsSelf();
+
+        // The AP start-up offer (boot/trampoline.asm); BSP only.
+        [DllImport(Lib, EntryPoint = "smp_offer_start"), SuppressGCTransition]
+        internal static extern void OfferApStart(PerCpu* cpu, ulong cr3, ulong efer);
+
+        [DllImport(Lib, EntryPoint = "smp_withdraw_start"), SuppressGCTransition]
+        internal static extern PerCpu* WithdrawApStart();
+
         [DllImport(Lib, EntryPoint = "cpu_pause"), SuppressGCTransition]
         internal static extern void Pause();
 
@@ -137,5 +147,8 @@ namespace BareVisor.Kernel.Arch
         public ulong IsrTable;
         public ulong FaultFixupTable;
         public ulong FaultFixupCount;
+        public ulong BootStackTop;
+        public ulong ApTrampolineStart;
+        public ulong ApTrampolineEnd;
     }
 }

@@ -10,8 +10,9 @@ namespace BareVisor.Kernel.Boot
         internal const string Fault = "fault";
         internal const string LogLevelOption = "loglevel";
         internal const string SelfTest = "selftest";
+        internal const string MaxCpusOption = "maxcpus";
 
-        private static readonly string[] s_known = { Fault, LogLevelOption, SelfTest };
+        private static readonly string[] s_known = { Fault, LogLevelOption, SelfTest, MaxCpusOption };
 
         internal static CommandLine Apply(string text)
         {
@@ -24,6 +25,18 @@ namespace BareVisor.Kernel.Boot
             }
             ApplyLogLevel(options.Get(LogLevelOption));
             return options;
+        }
+
+        // maxcpus=N: use at most N CPUs, the boot CPU included; 0 (also for a bad value) means all.
+        internal static int MaxCpus(CommandLine options)
+        {
+            string value = options.Get(MaxCpusOption);
+            if (value == null)
+                return 0;
+            if (BareVisor.Core.Config.ConfigValues.TryParseWholeNumber(value, out ulong cpus) && cpus >= 1 && cpus <= int.MaxValue)
+                return (int)cpus;
+            Log.Warning("boot: maxcpus '" + value + "' is not a whole number of at least 1; using every CPU");
+            return 0;
         }
 
         private static void ApplyLogLevel(string value)

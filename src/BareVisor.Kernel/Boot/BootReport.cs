@@ -34,25 +34,27 @@ namespace BareVisor.Kernel.Boot
             Log.Info(line.Text);
         }
 
-        internal static void Acpi(BootInfo boot)
+        // The parsed tables, or null when there are none usable.
+        internal static AcpiInfo Acpi(BootInfo boot)
         {
             IdentityMappedMemory memory = default;
             HostPhysical rsdp = boot.Rsdp.Value != 0 ? boot.Rsdp : FindRsdpInBiosArea();
             if (rsdp.Value == 0)
             {
                 Log.Warning("acpi: no RSDP found; CPU count unknown, ACPI power-off unavailable");
-                return;
+                return null;
             }
             if (!AcpiParser.TryParse(ref memory, rsdp, out AcpiInfo acpi, out string error))
             {
                 Log.Warning("acpi: tables rejected: " + error);
-                return;
+                return null;
             }
             foreach (string warning in acpi.Warnings)
                 Log.Warning("acpi: " + warning);
             LogProcessors(acpi);
             if (acpi.HasFadt && acpi.HasS5)
                 PowerOff.UseAcpi((ushort)acpi.Fadt.Pm1aControlBlock, (ushort)acpi.Fadt.Pm1bControlBlock, acpi.S5SleepTypeA, acpi.S5SleepTypeB);
+            return acpi;
         }
 
         private static void LogProcessors(AcpiInfo acpi)

@@ -1,8 +1,10 @@
 // kmain: where boot/entry.asm hands over, in 64-bit mode on the boot stack, interrupts off.
 // Brings up the runtime, the console, descriptor tables, memory and paging, then reports the
-// machine (memory, CPUs, virtualization support) and powers off.
+// machine (memory, CPUs, virtualization support), brings every CPU into VMX root, runs the
+// guests on the boot CPU and powers off.
 using System.Runtime;
 using System.Runtime.InteropServices;
+using BareVisor.Core.Acpi;
 using BareVisor.Core.Boot;
 using BareVisor.Core.Cpu;
 using BareVisor.Core.Memory;
@@ -12,6 +14,7 @@ using BareVisor.Kernel.Diagnostics;
 using BareVisor.Kernel.Memory;
 using BareVisor.Kernel.Platform;
 using BareVisor.Kernel.SelfTest;
+using BareVisor.Kernel.Smp;
 using BareVisor.Kernel.Vmx;
 
 namespace BareVisor.Kernel.Boot
@@ -30,7 +33,7 @@ namespace BareVisor.Kernel.Boot
                 (nint*)layout.ModulesStart, (nint*)layout.ModulesEnd, &Panic.UnhandledException);
             SymbolTable.Initialize(layout);
             InterruptDispatch.Initialize(layout);
-            Gdt.Initialize();
+            Cpus.InitializeBoot(layout);
             Idt.Initialize((ulong*)layout.IsrTable);
             Clock.Initialize(layout.EntryTsc);
             SerialPort.WriteLine("BareVisor " + Version + " on x86-64");
@@ -42,11 +45,12 @@ namespace BareVisor.Kernel.Boot
             Native.WriteCr3(KernelPaging.Build(boot, layout).Value);
 
             BootReport.Memory(boot);
-            BootReport.Acpi(boot);
+            AcpiInfo acpi = BootReport.Acpi(boot);
             BootReport.Clock();
             BootReport.HostCpuid();
             GuestDefinition[] configured = GuestConfiguration.Load(boot);
             VirtualizationReport vmx = BootReport.Virtualization();
+            ApStartup.BringUp(vmx, acpi, BootOptions.MaxCpus(options), layout);
             FaultInjection.Run(options);
             RunGuests(boot, vmx, configured);
             BootReport.Complete(layout.EntryTsc);
@@ -63,9 +67,10 @@ namespace BareVisor.Kernel.Boot
                 Log.Error(BareVisor.Core.Text.Messages.WithDecimal("vm: ", (ulong)guests, " guest(s) not started: VT-x not available"));
                 return;
             }
-            if (!VmxRoot.TryEnter(vmx, out string error))
+            CpuState state = Cpus.Boot->State;
+            if (state != CpuState.InVmxRoot)
             {
-                Log.Error("vmx: " + error + "; guests not started");
+                Log.Error("vmx: " + VmxRoot.Describe(state) + "; guests not started");
                 return;
             }
             GuestRunner.RunAll(boot, vmx, configured);

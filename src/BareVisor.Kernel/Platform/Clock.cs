@@ -20,6 +20,15 @@ namespace BareVisor.Kernel.Platform
             s_tscPerMicrosecond = CalibrateTscPerMicrosecond();
         }
 
+        // Busy-waits, interrupts off. Bounded by the TSC, so it ends even if the PIT never counted.
+        internal static void WaitMicroseconds(ulong microseconds)
+        {
+            ulong start = Native.ReadTsc();
+            ulong ticks = microseconds * s_tscPerMicrosecond;
+            while (Native.ReadTsc() - start < ticks)
+                Native.Pause();
+        }
+
         internal static ulong MicrosecondsSinceEntry() =>
             s_tscPerMicrosecond == 0 ? 0 : (Native.ReadTsc() - s_entryTsc) / s_tscPerMicrosecond;
 

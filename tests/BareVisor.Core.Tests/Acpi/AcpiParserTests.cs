@@ -96,6 +96,7 @@ namespace BareVisor.Core.Tests.Acpi
             Assert.Equal("BVOEM", info.OemId);
             Assert.Equal("XSDT", info.RootSignature);
             Assert.Equal(new uint[] { 0, 2, 6, 0x100 }, info.LocalApicIds);
+            Assert.Equal(new[] { true, true, false, true }, info.LocalApicEnabled);
             Assert.Equal(0xFEE00000UL, info.LocalApicAddress.Value);
             Assert.Single(info.IoApics);
             Assert.Equal(8, info.IoApics[0].Id);

@@ -50,6 +50,27 @@ namespace BareVisor.Core.Tests.Memory
         }
 
         [Fact]
+        public void LowPagesComeFromUsableMemoryBelowOneMiBOutsideReservedRanges()
+        {
+            PhysicalPageAllocator a = new PhysicalPageAllocator(TypicalMap(), new[] { Range(0x9E000, 0x9E800) });
+            ulong freeBefore = a.FreePages;
+            Assert.True(a.TryAllocateLowPage(out HostPhysical first));
+            Assert.Equal(0x9D000UL, first.Value);   // 0x9F000 is partly reserved by the map, 0x9E000 by the caller
+            Assert.True(a.TryAllocateLowPage(out HostPhysical second));
+            Assert.Equal(0x9C000UL, second.Value);
+            Assert.Equal(freeBefore, a.FreePages);
+        }
+
+        [Fact]
+        public void LowPagesNeverIncludePageZero()
+        {
+            PhysicalPageAllocator a = new PhysicalPageAllocator(new[] { Region(0, 2 * Page, MemoryType.Usable), Region(MiB, MiB, MemoryType.Usable) }, null);
+            Assert.True(a.TryAllocateLowPage(out HostPhysical page));
+            Assert.Equal(Page, page.Value);
+            Assert.False(a.TryAllocateLowPage(out _));
+        }
+
+        [Fact]
         public void RegionsShrinkInwardToPages()
         {
             PhysicalPageAllocator a = new PhysicalPageAllocator(new[] { Region(MiB + 1, 3 * Page, MemoryType.Usable) }, null);

@@ -2,6 +2,8 @@
 // one part of the same run. A run whose checks all passed deletes its directory; a failed one
 // keeps serial.log, the emulator log and the config under artifacts/test-runs.
 using System;
+using System.Diagnostics;
+using System.IO;
 using System.Threading.Tasks;
 using BareVisor.Emulators;
 using Xunit;
@@ -45,6 +47,38 @@ public abstract class IsoBootFixture(EmulatorKind emulator, Firmware firmware, i
         Cpus = cpus,
         Timeout = TimeSpan.FromSeconds(timeoutSeconds),
     };
+}
+
+/// <summary>
+/// Boots an ISO like the build's, made from the build's ELF by tools/make-iso.sh with
+/// <paramref name="commandLine"/> on GRUB's multiboot2 line, for options a firmware boot must see.
+/// </summary>
+public abstract class CommandLineIsoBootFixture(string name, string commandLine, EmulatorKind emulator, Firmware firmware, int memoryMiB, int cpus, int timeoutSeconds) : BootFixture
+{
+    protected override EmulatorRun CreateRun(Repository repository) => new()
+    {
+        Emulator = emulator,
+        Firmware = firmware,
+        Boot = BootSource.Iso(MakeIso(repository)),
+        MemoryMiB = memoryMiB,
+        Cpus = cpus,
+        Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+    };
+
+    private string MakeIso(Repository repository)
+    {
+        string iso = Path.Combine(repository.Artifacts, "test-isos", name + ".iso");
+        Directory.CreateDirectory(Path.GetDirectoryName(iso));
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[] { Path.Combine(repository.Root, "tools", "make-iso.sh"), repository.KernelElf, iso, commandLine })
+            info.ArgumentList.Add(argument);
+        using Process process = Process.Start(info);
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"make-iso.sh failed (exit code {process.ExitCode}):\n{output}");
+        return iso;
+    }
 }
 
 /// <summary>
