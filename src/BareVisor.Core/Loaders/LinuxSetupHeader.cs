@@ -11,6 +11,7 @@ namespace BareVisor.Core.Loaders
         // Offsets in the image (and in boot_params: the header sits at the same offsets there).
         public const int SetupSectsOffset = 0x1F1;
         public const int SyssizeOffset = 0x1F4;
+        private const ulong SyssizeRounding = 15;
         public const int BootFlagOffset = 0x1FE;
         public const int JumpOffset = 0x200;
         public const int MagicOffset = 0x202;
@@ -97,7 +98,9 @@ namespace BareVisor.Core.Loaders
                     + LoaderText.Hex((ulong)SetupSize) + ", past the end of the " + LoaderText.Dec((ulong)image.Length) + "-byte image", out error);
             ProtectedModeSize = (ulong)(image.Length - SetupSize);
             Syssize = BinaryPrimitives.ReadUInt32LittleEndian(image.Slice(SyssizeOffset));
-            if ((ulong)Syssize * 16 > ProtectedModeSize)
+            // syssize counts 16-byte paragraphs, rounded up (boot.rst), so the file may end up to
+            // 15 bytes before syssize * 16, and GRUB and QEMU boot such images.
+            if ((ulong)Syssize * 16 > ProtectedModeSize + SyssizeRounding)
                 return LoaderText.Fail("bzImage: syssize says " + LoaderText.Hex((ulong)Syssize * 16) + " bytes of protected-mode code but only "
                     + LoaderText.Hex(ProtectedModeSize) + " follow the setup code (the image is truncated)", out error);
             error = null;

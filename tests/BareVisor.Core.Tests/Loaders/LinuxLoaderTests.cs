@@ -262,6 +262,24 @@ namespace BareVisor.Core.Tests.Loaders
             Assert.Equal("bzImage: syssize says 0x20000 bytes of protected-mode code but only 0x10000 follow the setup code (the image is truncated)",
                 Error(new BzImageBuilder { TruncateTo = 5 * 512 + 0x10000 }.Build()));
 
+        // A protected-mode kernel whose size is not a multiple of 16: syssize is rounded up, so
+        // the file ends before syssize * 16, and GRUB and QEMU boot it.
+        [Theory]
+        [InlineData(1)]
+        [InlineData(15)]
+        public void SyssizeRoundedUpPastTheEndOfTheFileIsAccepted(int shortBy)
+        {
+            byte[] image = new BzImageBuilder { ProtectedModeSize = 0x10000 }.Build()[..^shortBy];
+            LoadPlan plan = Plan(image, Parameters());
+            Assert.True(plan.TryFindSegment("kernel", out LoadSegment kernel));
+            Assert.Equal((ulong)(0x10000 - shortBy), kernel.SourceLength);
+        }
+
+        [Fact]
+        public void SyssizeSixteenBytesPastTheEndIsTruncation() =>
+            Assert.Equal("bzImage: syssize says 0x10000 bytes of protected-mode code but only 0xfff0 follow the setup code (the image is truncated)",
+                Error(new BzImageBuilder { ProtectedModeSize = 0x10000 }.Build()[..^16]));
+
         [Fact]
         public void NotLoadedHigh() =>
             Assert.Equal("bzImage: loadflags bit 0 (LOADED_HIGH) is clear: a zImage loaded at 0x10000 is not supported",
