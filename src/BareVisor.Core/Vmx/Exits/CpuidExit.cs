@@ -1,5 +1,7 @@
-// CPUID exits: the guest sees the host's CPUID filtered by CpuidPolicy. Hot path: no allocation.
+// CPUID exits: the guest sees the host's CPUID filtered by CpuidPolicy; leaf 1 also follows the
+// vCPU's state (OSXSAVE from CR4, the APIC bit from IA32_APIC_BASE.EN). Hot path: no allocation.
 using BareVisor.Core.Cpu;
+using BareVisor.Core.Devices;
 
 namespace BareVisor.Core.Vmx.Exits
 {
@@ -26,8 +28,14 @@ namespace BareVisor.Core.Vmx.Exits
             where TPlatform : struct, IGuestPlatform
         {
             CpuidResult result = CpuidPolicy.Apply(ref vcpu.Platform, leaf, subleaf, vcpu.GuestXcr0);
-            if (leaf == 1 && (vcpu.Vmcs.Read(VmcsFieldNatural.GuestCr4) & CpuidPolicy.Cr4Osxsave) != 0)
+            if (leaf != 1)
+                return result;
+            if ((vcpu.Vmcs.Read(VmcsFieldNatural.GuestCr4) & CpuidPolicy.Cr4Osxsave) != 0)
                 result.Ecx |= CpuidPolicy.Leaf1EcxOsxsave;
+            // CPUID.1:EDX.APIC reads 0 while IA32_APIC_BASE.EN is clear (SDM Vol. 3A 11.4.3).
+            PcPlatform devices = vcpu.Platform.Devices;
+            if (devices != null && devices.Apic.Mode == LocalApicMode.Disabled)
+                result.Edx &= ~CpuidPolicy.Leaf1EdxApic;
             return result;
         }
     }

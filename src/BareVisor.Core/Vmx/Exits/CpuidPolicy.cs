@@ -26,7 +26,7 @@ namespace BareVisor.Core.Vmx.Exits
 
         // The emulated local APIC (Devices/LocalApic) has both modes and the TSC-deadline timer.
         private const uint Leaf1EcxX2Apic = 1u << 21, Leaf1EcxTscDeadline = 1u << 24;
-        private const uint Leaf1EdxApic = 1u << 9;
+        public const uint Leaf1EdxApic = 1u << 9;
         private const uint Leaf1EcxHypervisor = 1u << 31;
         public const uint Leaf1EcxOsxsave = 1u << 27;
         private const uint Leaf1EcxXsave = 1u << 26;

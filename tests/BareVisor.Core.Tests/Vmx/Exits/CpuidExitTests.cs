@@ -3,6 +3,7 @@
 // XCR0, and CPUID.1:ECX.OSXSAVE following the guest's CR4.OSXSAVE.
 using System.Text;
 using BareVisor.Core.Cpu;
+using BareVisor.Core.Devices;
 using BareVisor.Core.Vmx;
 using BareVisor.Core.Vmx.Exits;
 
@@ -245,6 +246,20 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             using VcpuHarness h = Skylake();
             h.Platform.SetCpuid(0, hostMaximum, 0x756E6547, 0x6C65746E, 0x49656E69);
             Assert.Equal(guestMaximum, Run(h, 0).Eax);
+        }
+
+        // SDM Vol. 3A 11.4.3: with IA32_APIC_BASE.EN clear, CPUID.1:EDX.APIC reads 0; setting EN
+        // again brings it back.
+        [Fact]
+        public void TheApicBitFollowsTheApicsGlobalEnable()
+        {
+            using VcpuHarness h = Skylake();
+            LocalApic apic = h.Platform.Devices.Apic;
+            Assert.NotEqual(0u, Run(h, 1).Edx & CpuidPolicy.Leaf1EdxApic);
+            Assert.True(apic.TryWriteMsr(LocalApic.ApicBaseMsr, LocalApic.DefaultBase | LocalApic.BaseMsrBsp));
+            Assert.Equal(0u, Run(h, 1).Edx & CpuidPolicy.Leaf1EdxApic);
+            Assert.True(apic.TryWriteMsr(LocalApic.ApicBaseMsr, LocalApic.ResetBaseMsr));
+            Assert.NotEqual(0u, Run(h, 1).Edx & CpuidPolicy.Leaf1EdxApic);
         }
 
         // Values worked out by hand from the host's answers and the policy's rules, not by asking
