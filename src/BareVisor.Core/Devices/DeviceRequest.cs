@@ -1,5 +1,6 @@
 // What a device can ask of the machine it is part of, beyond raising an interrupt: end the VM
-// (ACPI S5, isa-debug-exit) or reset it (the 8042's CPU reset line). Devices record the request
+// (ACPI S5, isa-debug-exit) or reset it (the 8042's CPU reset line, port 0x92's fast reset; which
+// one is a ResetSource). Devices record the request
 // in their PcPlatform's DeviceRequests; the run loop acts on it once the exit that made it is
 // handled.
 namespace BareVisor.Core.Devices
@@ -10,5 +11,11 @@ namespace BareVisor.Core.Devices
         PowerOff,
         Reset,
         DebugExit,
+    }
+
+    public enum ResetSource
+    {
+        KeyboardController,
+        SystemControlPortA,
     }
 }

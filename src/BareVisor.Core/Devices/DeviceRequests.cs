@@ -13,18 +13,27 @@ namespace BareVisor.Core.Devices
         // isa-debug-exit's exit status, (value << 1) | 1; 0 for the other requests.
         public uint Status { get; private set; }
 
+        // Which device asked for the reset, when Pending is Reset.
+        public ResetSource ResetSource { get; private set; }
+
         public void Record(DeviceRequest request, uint status = 0)
         {
             Pending = request;
             Status = status;
         }
 
-        public string StopReason => Describe(Pending, Status);
+        public void RecordReset(ResetSource source)
+        {
+            Record(DeviceRequest.Reset);
+            ResetSource = source;
+        }
 
-        public static string Describe(DeviceRequest request, uint status) => request switch
+        public string StopReason => Describe(Pending, Status, ResetSource);
+
+        public static string Describe(DeviceRequest request, uint status, ResetSource source = ResetSource.KeyboardController) => request switch
         {
             DeviceRequest.PowerOff => "powered off through ACPI (S5)",
-            DeviceRequest.Reset => "reset through the keyboard controller",
+            DeviceRequest.Reset => source == ResetSource.SystemControlPortA ? "reset through port 0x92 (fast reset)" : "reset through the keyboard controller",
             DeviceRequest.DebugExit => Messages.WithDecimal("isa-debug-exit with status ", status, ""),
             _ => null,
         };

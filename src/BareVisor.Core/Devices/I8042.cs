@@ -201,7 +201,7 @@ namespace BareVisor.Core.Devices
         private void PulseReset()
         {
             ResetCount++;
-            _requests?.Record(DeviceRequest.Reset);
+            _requests?.RecordReset(ResetSource.KeyboardController);
         }
 
         // Queues a byte for the output buffer; `source` is AuxData for the auxiliary port, plus Timeout.

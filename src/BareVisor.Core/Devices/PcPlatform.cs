@@ -47,6 +47,7 @@ namespace BareVisor.Core.Devices
             AcpiPm = new AcpiPmDevice(IsaIrq(AcpiPmDevice.Irq), Requests);
             Pic.ClaimPorts(ports);
             Pit.ClaimPorts(ports);
+            new SystemControlPortA(Requests).ClaimPorts(ports);
             new SystemControlPortB(Pit).ClaimPorts(ports);
             Rtc.ClaimPorts(ports);
             Com1.ClaimPorts(ports);

@@ -94,6 +94,9 @@ namespace BareVisor.Core.Tests.Devices
             Out(0x64, I8042.PulseResetCommand);
             Assert.Equal(DeviceRequest.Reset, _pc.Requests.Pending);
             Assert.Equal("reset through the keyboard controller", _pc.Requests.StopReason);
+            Out(0x92, 0x03);
+            Assert.Equal(DeviceRequest.Reset, _pc.Requests.Pending);
+            Assert.Equal("reset through port 0x92 (fast reset)", _pc.Requests.StopReason);
         }
 
         [Theory]
