@@ -194,46 +194,61 @@ namespace BareVisor.Kernel.Vmx
         }
 
         // The guest's EPT pages and VPID will be reused: drop what the CPU cached from them, and
-        // report each invalidation with the CPU's answer (status 0 is VMsucceed, see VMX_STATUS in
-        // boot/vmx.asm), since a skipped or refused one lets the next VM see this one's pages.
+        // report each invalidation with the CPU's answer, since a skipped or refused one lets the
+        // next VM see this one's pages.
         internal void Destroy()
         {
             Native.VmClear(_vmcs.Value);
-            TextBuffer line = new TextBuffer(stackalloc char[160]);
             ulong* descriptor = stackalloc ulong[2];
             descriptor[0] = _memory.Eptp;
             descriptor[1] = 0;
-            int status = Native.InvEpt(SingleContext, descriptor);
-            line.Append("INVEPT single-context EPTP ");
-            line.AppendHexPrefixed(_memory.Eptp, 1);
+            int invept = Native.InvEpt(SingleContext, descriptor);
+            int invvpid = 0;
             if (_vpid != 0)
             {
                 descriptor[0] = _vpid;
-                status |= Native.InvVpid(SingleContext, descriptor) << 2;
-                line.Append(", INVVPID single-context VPID ");
-                line.AppendDecimal(_vpid);
+                invvpid = Native.InvVpid(SingleContext, descriptor);
             }
-            TextBuffer report = new TextBuffer(stackalloc char[240]);
-            report.Append("vm ");
-            report.Append(Name);
-            report.Append(status == 0 ? ": translations invalidated: " : ": invalidation refused: ");
-            report.Append(line.Text);
-            if (status == 0)
-            {
-                Log.Info(report.Text);
-            }
-            else
-            {
-                report.Append(" (status ");
-                report.AppendHexPrefixed((ulong)status, 1);
-                report.Append("); the next VM may see this one's cached translations");
-                Log.Error(report.Text);
-            }
+            ReportInvalidation(invept, invvpid);
             _memory.Destroy();
             PhysicalMemory.Allocator.Free(_vmcs, 1);
             PhysicalMemory.Allocator.Free(_msrBitmap, 1);
             PhysicalMemory.Allocator.Free(_ioBitmapA, 1);
             PhysicalMemory.Allocator.Free(_ioBitmapB, 1);
+        }
+
+        // "vm NAME: translations invalidated: INVEPT single-context EPTP 0x.., INVVPID single-context
+        // VPID n", or, when the CPU refused one, an error naming it and its VMfail status.
+        private void ReportInvalidation(int invept, int invvpid)
+        {
+            bool refused = invept != 0 || invvpid != 0;
+            TextBuffer line = new TextBuffer(stackalloc char[240]);
+            line.Append("vm ");
+            line.Append(Name);
+            line.Append(refused ? ": invalidation refused: " : ": translations invalidated: ");
+            line.Append("INVEPT single-context EPTP ");
+            line.AppendHexPrefixed(_memory.Eptp, 1);
+            AppendRefusal(ref line, invept);
+            if (_vpid != 0)
+            {
+                line.Append(", INVVPID single-context VPID ");
+                line.AppendDecimal(_vpid);
+                AppendRefusal(ref line, invvpid);
+            }
+            if (!refused)
+            {
+                Log.Info(line.Text);
+                return;
+            }
+            line.Append("; the next VM may see this one's cached translations");
+            Log.Error(line.Text);
+        }
+
+        // Status as boot/vmx.asm's VMX_STATUS gives it: 1 VMfailInvalid, 2 VMfailValid.
+        private static void AppendRefusal(ref TextBuffer line, int status)
+        {
+            if (status != 0)
+                line.Append(status == 1 ? " (VMfailInvalid)" : " (VMfailValid)");
         }
 
         private static HostPhysical AllocateFilled(byte value)
