@@ -154,6 +154,34 @@ FUNCTION cpu_read_rsp
     lea     rax, [rsp + 8]
     ret
 
+; uint cpu_atomic_fetch_add(uint* location, uint value): LOCK XADD; returns the value before.
+FUNCTION cpu_atomic_fetch_add
+    mov     eax, esi
+    lock xadd [rdi], eax
+    ret
+
+; uint cpu_atomic_compare_exchange(uint* location, uint expected, uint desired): LOCK CMPXCHG;
+; returns the value found (equal to expected when the exchange happened).
+FUNCTION cpu_atomic_compare_exchange
+    mov     eax, esi
+    lock cmpxchg [rdi], edx
+    ret
+
+; ulong cpu_disable_interrupts(void): RFLAGS as it was, then CLI.
+FUNCTION cpu_disable_interrupts
+    pushfq
+    pop     rax
+    cli
+    ret
+
+; void cpu_restore_interrupts(ulong rflags): STI only when rflags has IF (bit 9) set.
+FUNCTION cpu_restore_interrupts
+    test    edi, 0x200
+    jz      .done
+    sti
+.done:
+    ret
+
 FUNCTION cpu_invalid_opcode
     ud2
     ret

@@ -12,7 +12,7 @@ namespace BareVisor.IntegrationTests;
 public sealed class ThrowPanicTests(ThrowPanicTests.Boot boot, ITestOutputHelper log)
     : BootTests<ThrowPanicTests.Boot>(boot, log)
 {
-    private const string UnhandledLine = @"^panic: unhandled exception (\S+): (.*)$";
+    private const string UnhandledLine = @"^panic: " + PanicReport.CpuPrefix + @"unhandled exception (\S+): (.*)$";
 
     [Fact]
     public void PanicNamesTheExceptionType()

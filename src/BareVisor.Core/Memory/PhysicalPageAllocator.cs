@@ -1,4 +1,5 @@
-// Runs in VMX root with interrupts off (single-threaded: no locking); allocates only while setting up.
+// Runs in VMX root with interrupts off; not thread-safe itself: the kernel calls it under its page
+// allocator lock (src/BareVisor.Kernel/Memory/PhysicalMemory.cs). Its free list may allocate as it grows.
 using System;
 using BareVisor.Core.Boot;
 
@@ -101,15 +102,27 @@ namespace BareVisor.Core.Memory
         /// <summary>Returns pages to the pool. A double free or a free of memory never owned is a fatal bug.</summary>
         public void Free(HostPhysical start, ulong pages)
         {
+            string error = TryFree(start, pages);
+            if (error != null)
+                throw new InvalidOperationException(error);
+        }
+
+        /// <summary>
+        /// Free without throwing: null when the pages went back to the pool, else why not (a literal,
+        /// so a caller holding a lock can release it before it throws).
+        /// </summary>
+        public string TryFree(HostPhysical start, ulong pages)
+        {
             if (!start.IsPageAligned || pages == 0 || pages > (LastPageEnd - start.Value) / PageSize)
-                throw new InvalidOperationException("free of a misaligned or empty physical range");
+                return "free of a misaligned or empty physical range";
             ulong end = start.Value + pages * PageSize;
             if (!owned.Covers(start.Value, end))
-                throw new InvalidOperationException("free of physical memory the page allocator never owned");
+                return "free of physical memory the page allocator never owned";
             if (free.Overlaps(start.Value, end))
-                throw new InvalidOperationException("double free of physical memory");
+                return "double free of physical memory";
             free.Add(start.Value, end);
             freePages += pages;
+            return null;
         }
 
         /// <summary>The free extents, lowest first (a snapshot; allocates).</summary>

@@ -4,6 +4,7 @@ namespace BareVisor.Kernel.Arch
     internal static class CpuExceptions
     {
         internal const int PageFault = 14;
+        internal const int Nmi = 2;
         internal const int GeneralProtection = 13;
 
         private static readonly string[] s_mnemonics =

@@ -1,6 +1,7 @@
 // kernel_interrupt: every vector the stubs in boot/interrupts.asm catch arrives here, interrupts
 // off, on the interrupted stack (or an IST stack). A #GP at a known *_safe accessor resumes at its
-// recovery point; every other exception in the kernel is fatal.
+// recovery point; an NMI while another CPU panics halts this one for good (Panic); every other
+// exception in the kernel is fatal.
 using System.Runtime.InteropServices;
 using BareVisor.Kernel.Diagnostics;
 
@@ -22,6 +23,8 @@ namespace BareVisor.Kernel.Arch
         {
             if (frame->Vector == CpuExceptions.GeneralProtection && TryFixup(frame))
                 return;
+            if (frame->Vector == CpuExceptions.Nmi)
+                Panic.StopIfAnotherCpuPanics();
             Panic.CpuException(frame);
         }
 

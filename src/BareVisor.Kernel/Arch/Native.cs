@@ -78,6 +78,20 @@ namespace BareVisor.Kernel.Arch
         [DllImport(Lib, EntryPoint = "cpu_pause"), SuppressGCTransition]
         internal static extern void Pause();
 
+        // Atomics (LOCK XADD, LOCK CMPXCHG): the runtime has no System.Threading.Interlocked.
+        [DllImport(Lib, EntryPoint = "cpu_atomic_fetch_add"), SuppressGCTransition]
+        internal static extern uint AtomicFetchAdd(uint* location, uint value);
+
+        [DllImport(Lib, EntryPoint = "cpu_atomic_compare_exchange"), SuppressGCTransition]
+        internal static extern uint AtomicCompareExchange(uint* location, uint expected, uint desired);
+
+        // RFLAGS before a CLI, for RestoreInterrupts.
+        [DllImport(Lib, EntryPoint = "cpu_disable_interrupts"), SuppressGCTransition]
+        internal static extern ulong DisableInterrupts();
+
+        [DllImport(Lib, EntryPoint = "cpu_restore_interrupts"), SuppressGCTransition]
+        internal static extern void RestoreInterrupts(ulong rflags);
+
         [DllImport(Lib, EntryPoint = "cpu_halt_forever"), SuppressGCTransition]
         internal static extern void HaltForever();
 

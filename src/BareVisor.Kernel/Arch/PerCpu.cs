@@ -1,6 +1,6 @@
 // One block per physical CPU, reached through that CPU's GS base (IA32_GS_BASE on the CPU, and
 // HOST_GS_BASE in every VMCS it runs). The BSP allocates every CPU's block, with its stack, GDT,
-// TSS and VMXON region, before the CPU starts: an AP in its block never allocates.
+// TSS and VMXON region, before the CPU starts: an AP needs no allocation to come up.
 // boot/trampoline.asm reads StackTop and ApicId at the offsets below.
 using System.Runtime.InteropServices;
 using BareVisor.Kernel.Memory;
@@ -22,6 +22,7 @@ namespace BareVisor.Kernel.Arch
         [FieldOffset(48)] public ulong LoadedXcr0;      // what XSETBV last put in this CPU's XCR0
         [FieldOffset(56)] public volatile CpuState State;
         [FieldOffset(60)] public bool Osxsave;          // CR4.OSXSAVE is set on this CPU
+        [FieldOffset(61)] public volatile bool Stopped; // halted for good by another CPU's panic
 
         // The block of the CPU this runs on. Only after Install on that CPU.
         internal static PerCpu* Current => Native.GsSelf();

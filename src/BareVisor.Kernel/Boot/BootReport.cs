@@ -27,7 +27,7 @@ namespace BareVisor.Kernel.Boot
             line.Append(") in ");
             line.AppendDecimal((ulong)CountUsable(boot.MemoryMap));
             line.Append(" regions; ");
-            line.AppendSize(PhysicalMemory.Allocator.FreePages * PhysicalPageAllocator.PageSize);
+            line.AppendSize(PhysicalMemory.FreePages * PhysicalPageAllocator.PageSize);
             line.Append(" free for BareVisor after the kernel, boot data and ");
             line.AppendDecimal((ulong)boot.Modules.Length);
             line.Append(" modules");

@@ -31,6 +31,7 @@ namespace BareVisor.Kernel.Boot
             SerialPort.Initialize();
             RuntimeHost.Start((byte*)layout.BootHeapStart, (nuint)(layout.BootHeapEnd - layout.BootHeapStart),
                 (nint*)layout.ModulesStart, (nint*)layout.ModulesEnd, &Panic.UnhandledException);
+            KernelHeap.UseLock();
             SymbolTable.Initialize(layout);
             InterruptDispatch.Initialize(layout);
             Cpus.InitializeBoot(layout);
@@ -50,6 +51,7 @@ namespace BareVisor.Kernel.Boot
             BootReport.HostCpuid();
             GuestDefinition[] configured = GuestConfiguration.Load(boot);
             VirtualizationReport vmx = BootReport.Virtualization();
+            SmpSelfTest.Configure(options.Get(BootOptions.SelfTest), options.Get(BootOptions.Fault));
             ApStartup.BringUp(vmx, acpi, BootOptions.MaxCpus(options), layout);
             FaultInjection.Run(options);
             RunGuests(boot, vmx, configured);

@@ -1,8 +1,10 @@
 // The kernel log: one line per message on the serial console, prefixed with the time since
-// kernel entry (from the TSC) and a level. Never allocates: safe with interrupts off.
+// kernel entry (from the TSC) and a level. Never allocates: safe with interrupts off. Any CPU: a
+// line goes out whole under Locks.Console, so lines of different CPUs never mix.
 using System;
 using BareVisor.Core.Text;
 using BareVisor.Kernel.Platform;
+using BareVisor.Kernel.Smp;
 
 namespace BareVisor.Kernel.Console
 {
@@ -35,8 +37,18 @@ namespace BareVisor.Kernel.Console
             TextBuffer prefix = new TextBuffer(stackalloc char[32]);
             AppendTimestamp(ref prefix, Clock.MicrosecondsSinceEntry());
             prefix.Append(LevelName(level));
+            ulong rflags = Locks.Console.Enter();
             SerialPort.Write(prefix.Text);
             SerialPort.WriteLine(message);
+            Locks.Console.Exit(rflags);
+        }
+
+        // A line without timestamp or level (guest output, the banner), whole like a log line.
+        internal static void Raw(ReadOnlySpan<char> line)
+        {
+            ulong rflags = Locks.Console.Enter();
+            SerialPort.WriteLine(line);
+            Locks.Console.Exit(rflags);
         }
 
         // "[    1.234567] ": seconds with microseconds, like the Linux kernel log.

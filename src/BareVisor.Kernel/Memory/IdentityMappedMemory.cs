@@ -45,7 +45,7 @@ namespace BareVisor.Kernel.Memory
     {
         public HostPhysical AllocateTable()
         {
-            HostPhysical page = PhysicalMemory.Allocator.AllocatePage();
+            HostPhysical page = PhysicalMemory.AllocatePage();
             new Span<byte>((void*)page.Value, 4096).Clear();
             return page;
         }

@@ -1,7 +1,7 @@
-// The BSP's own local APIC, used only to send the INIT and start-up IPIs that wake the APs
-// (SDM Vol. 3A 10.6.1, Interrupt Command Register). xAPIC mode writes the ICR through the APIC's
-// MMIO page (identity mapped by KernelPaging), x2APIC mode through MSR 0x830. BSP at boot,
-// interrupts off; does not allocate.
+// This CPU's local APIC, used only to send IPIs (SDM Vol. 3A 10.6.1, Interrupt Command
+// Register): INIT and start-up, from the BSP at boot, to wake the APs; an NMI to every other CPU,
+// from whichever CPU panics. xAPIC mode writes the ICR through the APIC's MMIO page (identity
+// mapped by KernelPaging), x2APIC mode through MSR 0x830. Interrupts off; does not allocate.
 using BareVisor.Kernel.Arch;
 
 namespace BareVisor.Kernel.Platform
@@ -16,12 +16,16 @@ namespace BareVisor.Kernel.Platform
         private const uint IcrDeliveryStatus = 1u << 12;        // xAPIC: send pending
         private const uint IcrInitAssert = 0x00004500;          // delivery mode INIT, level assert
         private const uint IcrStartup = 0x00004600;             // delivery mode start-up, vector in bits 7:0
+        private const uint IcrNmiAllExcludingSelf = 0x000C4400; // delivery mode NMI, shorthand 11b (bits 19:18)
         private const ulong SendPendingTimeoutMicroseconds = 1000;
 
         internal static void SendInit(uint apicId) => Send(apicId, IcrInitAssert);
 
         // vector: the page number of the real-mode start address (below 1 MiB).
         internal static void SendStartup(uint apicId, byte vector) => Send(apicId, IcrStartup | vector);
+
+        // The destination field is ignored with a shorthand.
+        internal static void SendNmiToAllOthers() => Send(0, IcrNmiAllExcludingSelf);
 
         private static void Send(uint apicId, uint icrLow)
         {

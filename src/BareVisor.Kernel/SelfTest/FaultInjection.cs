@@ -1,5 +1,6 @@
 // Deliberate faults on request (command line `fault=...`), so tests can check that panic reports
-// name the right vector, address and symbol. Never triggered otherwise.
+// name the right vector, address and symbol. Never triggered otherwise. Runs on the BSP after the
+// APs are up; `selftest=smp` and `fault=pagefault-ap` hand over to SmpSelfTest.
 using System;
 using System.Runtime.CompilerServices;
 using BareVisor.Core.Boot;
@@ -14,13 +15,18 @@ namespace BareVisor.Kernel.SelfTest
     {
         internal static void Run(CommandLine options)
         {
-            if (options.Get(BootOptions.SelfTest) == "runtime")
+            string selfTest = options.Get(BootOptions.SelfTest);
+            if (selfTest == "runtime")
                 RuntimeChecks.Run();
+            else if (selfTest == "smp")
+                SmpSelfTest.Run();
             string fault = options.Get(BootOptions.Fault);
             if (fault == null)
                 return;
             Log.Info("selftest: deliberate fault '" + fault + "' requested on the command line");
-            if (fault == "pagefault")
+            if (fault == "pagefault-ap" || fault == "pagefault-aps")
+                SmpSelfTest.Run();
+            else if (fault == "pagefault")
                 TouchPageZero(null);
             else if (fault == "invalid-opcode")
                 Native.InvalidOpcode();
@@ -29,11 +35,11 @@ namespace BareVisor.Kernel.SelfTest
             else if (fault == "vm-entry")
                 VirtualMachine.BreakNextGuestState = true;
             else
-                Log.Warning("selftest: unknown fault '" + fault + "'; expected pagefault, invalid-opcode, throw or vm-entry");
+                Log.Warning("selftest: unknown fault '" + fault + "'; expected pagefault, pagefault-ap, pagefault-aps, invalid-opcode, throw or vm-entry");
         }
 
         // Not inlined, so the compiler cannot see the pointer is null and replace the load.
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static int TouchPageZero(int* address) => *address;
+        internal static int TouchPageZero(int* address) => *address;
     }
 }

@@ -41,7 +41,7 @@ namespace BareVisor.Kernel.Smp
         {
             if (maxCpus <= 1 || acpi.LocalApicIds.Length <= 1)
                 return;
-            if (!PhysicalMemory.Allocator.TryAllocateLowPage(out HostPhysical page))
+            if (!PhysicalMemory.TryAllocateLowPage(out HostPhysical page))
             {
                 Log.Warning("cpu: no free page below 1 MiB for the AP start-up code; only the boot CPU is used");
                 return;

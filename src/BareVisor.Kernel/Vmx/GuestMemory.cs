@@ -58,7 +58,7 @@ namespace BareVisor.Kernel.Vmx
             else if (_ept.Use2MiBPages && TryAllocateAligned(guestAddress, remaining, LargePage, out host))
                 size = LargePage;
             else
-                host = PhysicalMemory.Allocator.AllocatePage();
+                host = PhysicalMemory.AllocatePage();
             new Span<byte>((void*)host.Value, (int)Math.Min(size, LargePage)).Clear();
             for (ulong cleared = LargePage; cleared < size; cleared += LargePage)
                 new Span<byte>((void*)(host.Value + cleared), (int)LargePage).Clear();
@@ -72,7 +72,7 @@ namespace BareVisor.Kernel.Vmx
         {
             host = default;
             return remaining >= size && guestAddress % size == 0
-                && PhysicalMemory.Allocator.TryAllocate(size / PageSize, size, out host);
+                && PhysicalMemory.TryAllocate(size / PageSize, size, out host);
         }
 
         internal bool TryRead(GuestPhysical address, Span<byte> destination)
@@ -120,7 +120,7 @@ namespace BareVisor.Kernel.Vmx
         internal void Destroy()
         {
             foreach (Chunk chunk in _chunks)
-                PhysicalMemory.Allocator.Free(chunk.Host, chunk.Size / PageSize);
+                PhysicalMemory.Free(chunk.Host, chunk.Size / PageSize);
             _chunks.Clear();
             new TrackedTableMemory(_tablePages).FreeAll();
         }
@@ -149,7 +149,7 @@ namespace BareVisor.Kernel.Vmx
 
         public HostPhysical AllocateTable()
         {
-            HostPhysical page = PhysicalMemory.Allocator.AllocatePage();
+            HostPhysical page = PhysicalMemory.AllocatePage();
             new Span<byte>((void*)page.Value, 4096).Clear();
             _pages.Add(page);
             return page;
@@ -160,7 +160,7 @@ namespace BareVisor.Kernel.Vmx
         internal void FreeAll()
         {
             foreach (HostPhysical page in _pages)
-                PhysicalMemory.Allocator.Free(page, 1);
+                PhysicalMemory.Free(page, 1);
             _pages.Clear();
         }
     }

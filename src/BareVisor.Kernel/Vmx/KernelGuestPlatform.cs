@@ -71,10 +71,12 @@ namespace BareVisor.Kernel.Vmx
             text.Append(": ");
             for (int i = 0; i < line.Length; i++)
                 text.Append(line[i] >= 0x20 && line[i] < 0x7F ? (char)line[i] : '.');
-            SerialPort.WriteLine(text.Text);
+            Console.Log.Raw(text.Text);
         }
 
         public void Log(string message) => Console.Log.Info("vm " + Name + ": " + message);
+
+        public void HostNmi() => Diagnostics.Panic.StopIfAnotherCpuPanics();
 
         // The timers' ports see the current time, and a write may reprogram them.
         public uint PortRead(ushort port, int size)

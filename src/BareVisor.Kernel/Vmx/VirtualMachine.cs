@@ -14,11 +14,14 @@ using BareVisor.Kernel.Arch;
 using BareVisor.Kernel.Console;
 using BareVisor.Kernel.Memory;
 using BareVisor.Kernel.Platform;
+using BareVisor.Kernel.Smp;
 
 namespace BareVisor.Kernel.Vmx
 {
     internal sealed unsafe class VirtualMachine
     {
+        // The next VPID to hand out, under Locks.Vpids (VMs may be set up on any CPU); 0 is the
+        // host's and never given to a guest (SDM Vol. 3C 28.1).
         private static ushort s_nextVpid = 1;
 
         // Set by `fault=vm-entry`: the next guest gets an invalid guest state (RFLAGS bit 1 clear),
@@ -135,8 +138,7 @@ namespace BareVisor.Kernel.Vmx
             }
             if (plan.HasVpid)
             {
-                _vpid = s_nextVpid;
-                s_nextVpid = (ushort)(s_nextVpid == ushort.MaxValue ? 1 : s_nextVpid + 1);
+                _vpid = TakeVpid();
                 vmcs.Write(VmcsField16.VirtualProcessorIdentifier, _vpid);
             }
             HostState.Write(ref vmcs);
@@ -211,10 +213,10 @@ namespace BareVisor.Kernel.Vmx
             }
             ReportInvalidation(invept, invvpid);
             _memory.Destroy();
-            PhysicalMemory.Allocator.Free(_vmcs, 1);
-            PhysicalMemory.Allocator.Free(_msrBitmap, 1);
-            PhysicalMemory.Allocator.Free(_ioBitmapA, 1);
-            PhysicalMemory.Allocator.Free(_ioBitmapB, 1);
+            PhysicalMemory.Free(_vmcs, 1);
+            PhysicalMemory.Free(_msrBitmap, 1);
+            PhysicalMemory.Free(_ioBitmapA, 1);
+            PhysicalMemory.Free(_ioBitmapB, 1);
         }
 
         // "vm NAME: translations invalidated: INVEPT single-context EPTP 0x.., INVVPID single-context
@@ -253,11 +255,20 @@ namespace BareVisor.Kernel.Vmx
 
         private static HostPhysical AllocateFilled(byte value)
         {
-            HostPhysical page = PhysicalMemory.Allocator.AllocatePage();
+            HostPhysical page = PhysicalMemory.AllocatePage();
             Page(page).Fill(value);
             return page;
         }
 
         private static Span<byte> Page(HostPhysical page) => new Span<byte>((void*)page.Value, 4096);
+
+        private static ushort TakeVpid()
+        {
+            ulong rflags = Locks.Vpids.Enter();
+            ushort vpid = s_nextVpid;
+            s_nextVpid = (ushort)(s_nextVpid == ushort.MaxValue ? 1 : s_nextVpid + 1);
+            Locks.Vpids.Exit(rflags);
+            return vpid;
+        }
     }
 }

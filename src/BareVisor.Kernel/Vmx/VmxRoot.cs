@@ -106,7 +106,7 @@ namespace BareVisor.Kernel.Vmx
         // A zeroed 4 KiB region (VMXON region or VMCS) starting with the revision identifier.
         internal static HostPhysical AllocateVmxRegion(uint revision)
         {
-            HostPhysical page = PhysicalMemory.Allocator.AllocatePage();
+            HostPhysical page = PhysicalMemory.AllocatePage();
             new System.Span<byte>((void*)page.Value, 4096).Clear();
             *(uint*)page.Value = revision;
             return page;

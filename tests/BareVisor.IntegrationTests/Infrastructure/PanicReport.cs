@@ -9,7 +9,10 @@ namespace BareVisor.IntegrationTests.Infrastructure;
 
 public static class PanicReport
 {
-    public const string ExceptionLine = @"^panic: CPU exception (\d+) (#\w+) [^,]+, error code (0x[0-9a-f]+)$";
+    /// <summary>"panic: on cpu N (APIC id N): ", which names the CPU (absent only very early in the boot).</summary>
+    public const string CpuPrefix = @"(?:on cpu (?<cpu>\d+) \(APIC id (?<apic>\d+)\): )?";
+
+    public const string ExceptionLine = @"^panic: " + CpuPrefix + @"CPU exception (\d+) (#\w+) [^,]+, error code (0x[0-9a-f]+)$";
 
     /// <summary>The general registers, RFLAGS and the segment and control registers, as the dump names them.</summary>
     public static readonly string[] RegisterNames =

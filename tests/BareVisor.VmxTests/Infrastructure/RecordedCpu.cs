@@ -67,6 +67,8 @@ public readonly struct RecordedCpu : IGuestPlatform
 
     public void Log(string message) => throw Unused();
 
+    public void HostNmi() => throw Unused();
+
     public uint PortRead(ushort port, int size) => throw Unused();
 
     public void PortWrite(ushort port, int size, uint value) => throw Unused();

@@ -21,6 +21,8 @@ namespace BareVisor.Core.Vmx.Exits
             InterruptionInformation info = new InterruptionInformation(vcpu.Vmcs.Read(VmcsField32.VmExitInterruptionInformation));
             if (info.Vector == ExceptionVectors.MachineCheck)
                 return vcpu.Stop("machine check while the guest ran");
+            if (info.Type == InterruptionType.Nmi)
+                vcpu.Platform.HostNmi();
             if (info.Type == InterruptionType.HardwareException && info.Vector == ExceptionVectors.PageFault)
                 vcpu.Regs.Cr2 = vcpu.ExitQualification;
             Inject(ref vcpu, info, VmcsField32.VmExitInterruptionErrorCode);

@@ -29,6 +29,11 @@ namespace BareVisor.Core.Vmx.Exits
         // BareVisor's own diagnostics about this guest.
         void Log(string message);
 
+        // An NMI reached this CPU while the guest ran (NMI exiting): the kernel's own business
+        // first (a panic on another CPU stops this one here and never returns); when it returns,
+        // the NMI is reflected into the guest as before.
+        void HostNmi();
+
         uint PortRead(ushort port, int size);
 
         void PortWrite(ushort port, int size, uint value);

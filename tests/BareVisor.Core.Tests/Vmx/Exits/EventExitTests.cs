@@ -91,6 +91,23 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         }
 
         [Fact]
+        public void AnNmiIsTheHostsFirst()
+        {
+            // A panic on another CPU stops this one in HostNmi (it never returns in the kernel).
+            using VcpuHarness h = new VcpuHarness();
+            ExceptionExit(h, Valid | Nmi | 2);
+            Assert.Contains("host NMI", h.Platform.Log);
+        }
+
+        [Fact]
+        public void AnExceptionIsNotAnNmiForTheHost()
+        {
+            using VcpuHarness h = new VcpuHarness();
+            ExceptionExit(h, Valid | Hardware | ErrorCode | 14, 0x2);
+            Assert.DoesNotContain("host NMI", h.Platform.Log);
+        }
+
+        [Fact]
         public void NmiUnblockingIsExitInformationOnly()
         {
             // Bit 12 is reserved (0) in the VM-entry interruption-information field.

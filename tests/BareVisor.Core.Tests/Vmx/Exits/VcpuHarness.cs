@@ -124,6 +124,8 @@ namespace BareVisor.Core.Tests.Vmx.Exits
 
         public void Log(string message) => R.Log.Add(message);
 
+        public void HostNmi() => R.Log.Add("host NMI");
+
         public uint PortRead(ushort port, int size)
         {
             uint value;

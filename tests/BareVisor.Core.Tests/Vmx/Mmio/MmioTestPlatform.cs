@@ -57,6 +57,8 @@ namespace BareVisor.Core.Tests.Vmx.Mmio
 
         public void Log(string message) => Logs.Add(message);
 
+        public void HostNmi() { }
+
         public uint PortRead(ushort port, int size) => 0xFFFFFFFF;
 
         public void PortWrite(ushort port, int size, uint value)
