@@ -11,7 +11,7 @@ namespace BareVisor.IntegrationTests;
 
 [Collection(EmulatorCollections.Qemu)]
 public sealed class InvalidOpcodePanicTests(InvalidOpcodePanicTests.Boot boot, ITestOutputHelper log)
-    : BootTests<InvalidOpcodePanicTests.Boot>(boot, log)
+    : ExceptionPanicTests<InvalidOpcodePanicTests.Boot>(boot, log)
 {
     // #UD pushes no error code; the interrupt stub pushes 0 in its place.
     private const ulong NoErrorCode = 0x0;
@@ -26,15 +26,6 @@ public sealed class InvalidOpcodePanicTests(InvalidOpcodePanicTests.Boot boot, I
         Output.Expect(symbol.StartsWith("cpu_invalid_opcode+", System.StringComparison.Ordinal),
                       $"RIP symbol \"{symbol}\" is not cpu_invalid_opcode, the routine that executes UD2");
     }
-
-    [Fact]
-    public void EveryRegisterIsDumped() => PanicReport.RegistersAreDumped(Output);
-
-    [Fact]
-    public void StackTraceReachesTheFaultInjector() => PanicReport.StackTraceHasFrame(Output, "FaultInjection__Run");
-
-    [Fact]
-    public void PowerOffFollowsThePanic() => BootReport.PowerOffLineAfter(Output, PanicReport.ExceptionLine);
 
     public sealed class Boot() : KernelBootFixture("fault=invalid-opcode", ExpectedEnd.PanicThenPowerOff);
 }

@@ -12,7 +12,7 @@ namespace BareVisor.IntegrationTests;
 
 [Collection(EmulatorCollections.Qemu)]
 public sealed class PageFaultPanicTests(PageFaultPanicTests.Boot boot, ITestOutputHelper log)
-    : BootTests<PageFaultPanicTests.Boot>(boot, log)
+    : ExceptionPanicTests<PageFaultPanicTests.Boot>(boot, log)
 {
     // A supervisor-mode read of a page that is not present: P, W/R, U/S, RSVD and I/D all clear.
     private const ulong ReadOfNotPresentPage = 0x0;
@@ -36,15 +36,6 @@ public sealed class PageFaultPanicTests(PageFaultPanicTests.Boot boot, ITestOutp
         ulong cr2 = PanicReport.Register(Output, "CR2");
         Output.Expect(cr2 == FaultingAddress, $"CR2 0x{cr2:x} is not the address TouchPageZero reads, 0x{FaultingAddress:x}");
     }
-
-    [Fact]
-    public void EveryRegisterIsDumped() => PanicReport.RegistersAreDumped(Output);
-
-    [Fact]
-    public void StackTraceReachesTheFaultInjector() => PanicReport.StackTraceHasFrame(Output, "FaultInjection__Run");
-
-    [Fact]
-    public void PowerOffFollowsThePanic() => BootReport.PowerOffLineAfter(Output, PanicReport.ExceptionLine);
 
     public sealed class Boot() : KernelBootFixture("fault=pagefault", ExpectedEnd.PanicThenPowerOff);
 }

@@ -171,7 +171,7 @@ namespace BareVisor.Kernel.Vmx
             _registers->ExitCounts = vcpu.Counters.Address;
             vcpu.GuestXcr0 = 1;
             vcpu.TimeLimitSeconds = _guest.TimeLimitSeconds;
-            vcpu.CanSleep = _timer;
+            vcpu.HasPreemptionTimer = _timer;
             if (_guest.TimeLimitSeconds != 0)
                 vcpu.DeadlineTsc = Native.ReadTsc() + _guest.TimeLimitSeconds * Platform.Clock.TscHz;
             counters = vcpu.Counters;

@@ -22,7 +22,7 @@ namespace BareVisor.Core.Vmx.Exits
             bool canWake = devices != null && (devices.HasInterrupt || devices.NextEventAt != ulong.MaxValue);
             if (!canWake)
                 return vcpu.Stop("halted, and no device timer is armed to wake it");
-            if (!vcpu.CanSleep)
+            if (!vcpu.HasPreemptionTimer)
                 return vcpu.Stop("halted, and this CPU has no VMX-preemption timer to wake it");
             vcpu.Halted = true;
             vcpu.Vmcs.Write(VmcsField32.GuestActivityState, InterruptDelivery.ActivityHlt);

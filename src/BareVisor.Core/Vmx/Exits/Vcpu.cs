@@ -30,9 +30,10 @@ namespace BareVisor.Core.Vmx.Exits
         public ulong TimeLimitSeconds;
 
         // In the HLT activity state, waiting for an interrupt (see HltExit), and whether this CPU
-        // has the VMX-preemption timer that wakes it for the next device timer event.
+        // has the VMX-preemption timer: it wakes a halted vCPU for the next device timer event and
+        // keeps the exit stub's fast path to the run loop's schedule (VcpuLoop, TimerExit).
         public bool Halted;
-        public bool CanSleep;
+        public bool HasPreemptionTimer;
 
         public bool RebootRequested;
 

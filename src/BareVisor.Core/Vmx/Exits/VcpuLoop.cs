@@ -25,7 +25,7 @@ namespace BareVisor.Core.Vmx.Exits
                 host.LoadGuestXcr0(vcpu.GuestXcr0);
                 ulong now = vcpu.Platform.NowNanoseconds;
                 InterruptDelivery.BeforeEntry(ref vcpu, now);
-                if (vcpu.CanSleep)
+                if (vcpu.HasPreemptionTimer)
                     ArmPreemptionTimer(ref vcpu, vcpu.Platform.Devices.NextEventAt, now);
                 if (!launched)
                     host.MarkFirstEntry();

@@ -17,7 +17,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             VcpuHarness h = new VcpuHarness();
             h.Platform.Ports = new PortBus();
             h.Platform.Devices = h.Platform.NewPcPlatform(h.Platform.Ports, new MmioBus());
-            h.Vcpu.CanSleep = true;
+            h.Vcpu.HasPreemptionTimer = true;
             return h;
         }
 
@@ -102,7 +102,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
         {
             using VcpuHarness h = WithDevices();
             ProgramPicAndPit(h);
-            h.Vcpu.CanSleep = false;
+            h.Vcpu.HasPreemptionTimer = false;
             h.Set(VmcsFieldNatural.GuestRflags, InterruptsOn);
             Assert.Equal(ExitAction.StopGuest, h.Exit(ExitReason.Hlt, instructionLength: 1));
             Assert.Equal("halted, and this CPU has no VMX-preemption timer to wake it", h.Vcpu.StopReason);

@@ -23,7 +23,7 @@ namespace BareVisor.Core.Tests.Vmx.Exits
             h.Platform.Mmio = new MmioBus();
             h.Platform.Devices = h.Platform.NewPcPlatform(h.Platform.Ports, h.Platform.Mmio);
             h.Platform.Tsc = StartTsc;
-            h.Vcpu.CanSleep = preemptionTimer;
+            h.Vcpu.HasPreemptionTimer = preemptionTimer;
             h.Vcpu.Cpuid = CpuidCache.Build(ref h.Vcpu.Platform);
             h.Regs.PreemptionTimerShift = TimerShift;
             return h;
