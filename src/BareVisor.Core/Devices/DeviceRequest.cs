@@ -1,6 +1,6 @@
 // What a device can ask of the machine it is part of, beyond raising an interrupt: end the VM
-// (ACPI S5, isa-debug-exit) or reset it (the 8042's CPU reset line, port 0x92's fast reset, the reset
-// control register at 0xCF9; which one is a ResetSource). Devices record the request
+// (ACPI S5, isa-debug-exit) or reset it (the 8042's CPU reset line, port 0x92's fast reset; which
+// one is a ResetSource). Devices record the request
 // in their PcPlatform's DeviceRequests; the run loop acts on it once the exit that made it is
 // handled.
 namespace BareVisor.Core.Devices
@@ -17,6 +17,5 @@ namespace BareVisor.Core.Devices
     {
         KeyboardController,
         SystemControlPortA,
-        ResetControlRegister,
     }
 }

@@ -33,12 +33,7 @@ namespace BareVisor.Core.Devices
         public static string Describe(DeviceRequest request, uint status, ResetSource source = ResetSource.KeyboardController) => request switch
         {
             DeviceRequest.PowerOff => "powered off through ACPI (S5)",
-            DeviceRequest.Reset => source switch
-            {
-                ResetSource.SystemControlPortA => "reset through port 0x92 (fast reset)",
-                ResetSource.ResetControlRegister => "reset through the reset control register (0xcf9)",
-                _ => "reset through the keyboard controller",
-            },
+            DeviceRequest.Reset => source == ResetSource.SystemControlPortA ? "reset through port 0x92 (fast reset)" : "reset through the keyboard controller",
             DeviceRequest.DebugExit => Messages.WithDecimal("isa-debug-exit with status ", status, ""),
             _ => null,
         };

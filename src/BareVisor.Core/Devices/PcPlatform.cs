@@ -53,7 +53,7 @@ namespace BareVisor.Core.Devices
             Com1.ClaimPorts(ports);
             Keyboard.ClaimPorts(ports);
             AcpiPm.ClaimPorts(ports);
-            new PciHostBridge(Requests).ClaimPorts(ports);
+            new PciHostBridge().ClaimPorts(ports);
             new FwCfg(settings.MemoryBelow4G + settings.MemoryAbove4G, 1).ClaimPorts(ports);
             new DebugExitPort(Requests).ClaimPorts(ports);
             mmio.TryClaim(new Memory.GuestPhysical(LocalApic.DefaultBase), LocalApic.WindowSize, Apic);

@@ -2,10 +2,9 @@
 // device on the bus: an i440FX host bridge at bus 0, device 0, function 0.
 // - CONFIG_ADDRESS is only a dword access at 0xCF8: enable (bit 31), bus (23:16), device (15:11),
 //   function (10:8), register (7:2). Its reserved bits 30:24 and 1:0 read 0. Byte and word
-//   accesses to 0xCF8-0xCFB are not CONFIG_ADDRESS: they read all ones and writes are dropped,
-//   except a byte at 0xCF9: the reset control register, which the PIIX3 beside a 440FX decodes
-//   there (bit 1 hard reset and bit 3 full reset are kept; writing bit 2, "reset CPU", resets the
-//   VM). The FADT's reset register still names the 8042; Linux's reboot=pci and others use 0xCF9.
+//   accesses to 0xCF8-0xCFB are not CONFIG_ADDRESS: they read all ones and writes are dropped.
+//   (Real chipsets put the reset control register at byte 0xCF9; this machine resets through the
+//   8042, as its FADT says, and has nothing there.)
 // - CONFIG_DATA at 0xCFC-0xCFF reaches the addressed register's dword; an access at 0xCFC + n
 //   reaches its bytes from n on, and bytes past 0xCFF read all ones. With CONFIG_ADDRESS disabled,
 //   or for any other bus, device or function, reads are all ones (no device) and writes dropped.
@@ -39,15 +38,8 @@ namespace BareVisor.Core.Devices
 
         private const int CommandRegister = 0x04;
 
-        public const ushort ResetControlOffset = 1;
-        public const byte ResetCpu = 0x04, ResetControlKept = 0x0A;
-
-        private readonly DeviceRequests _requests;
         private uint _address;
         private ushort _command = CommandReset;
-        private byte _resetControl;
-
-        public PciHostBridge(DeviceRequests requests) => _requests = requests;
 
         public override string Name => "PCI host bridge";
 
@@ -61,8 +53,6 @@ namespace BareVisor.Core.Devices
 
         public override uint Read(ushort offset, int size)
         {
-            if (offset == ResetControlOffset && size == 1)
-                return _resetControl;
             if (offset < ConfigDataOffset)
                 return offset == ConfigAddressOffset && size == 4 ? _address : PortBus.AllOnes(size);
             bool present = AddressesHostBridge();
@@ -79,11 +69,6 @@ namespace BareVisor.Core.Devices
 
         public override void Write(ushort offset, int size, uint value)
         {
-            if (offset == ResetControlOffset && size == 1)
-            {
-                WriteResetControl((byte)value);
-                return;
-            }
             if (offset < ConfigDataOffset)
             {
                 if (offset == ConfigAddressOffset && size == 4)
@@ -95,13 +80,6 @@ namespace BareVisor.Core.Devices
             int register = (int)(_address & 0xFC) + offset - ConfigDataOffset;
             for (int i = 0; i < size && offset + i < PortCount; i++)
                 WriteByte(register + i, (byte)(value >> (8 * i)));
-        }
-
-        private void WriteResetControl(byte value)
-        {
-            _resetControl = (byte)(value & ResetControlKept);
-            if ((value & ResetCpu) != 0)
-                _requests.RecordReset(ResetSource.ResetControlRegister);
         }
 
         // Bus 0, device 0, function 0, with the enable bit set.
